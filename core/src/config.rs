@@ -1,0 +1,522 @@
+//! Client configuration, validated once when built.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::wire::{self, Paths};
+
+/// A secret string (client secret or access token). Its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    /// The secret itself. Call only where it goes on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    /// HTTP Basic (`client_secret_basic`), the vendor's choice.
+    #[default]
+    Basic,
+    /// `client_id` and `client_secret` in the form body (`client_secret_post`).
+    Post,
+}
+
+/// Where access tokens come from.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// OAuth2 client credentials, cached and refreshed by the client.
+    ClientSecret { client_id: String, client_secret: Secret, auth: ClientAuth },
+    /// A token the caller obtained elsewhere; used as is, never refreshed.
+    StaticToken(Secret),
+}
+
+/// Retries of transient failures (5xx, connect errors, timeouts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries of one idempotent call (GET, token) outside a wait. 0 = none.
+    pub max_retries: u32,
+    /// First backoff; doubles each time, jittered.
+    pub initial_backoff: Duration,
+    /// Cap of one backoff.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A validated configuration. Build it with [`Config::builder`] or [`Config::from_options`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) base_url: Url,
+    pub(crate) token_url: Url,
+    pub(crate) credentials: Credentials,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) request_timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) poll_interval: Duration,
+    pub(crate) wait_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) paths: Paths,
+    pub(crate) max_message_chars: usize,
+    pub(crate) ca_cert_pem: Option<Vec<u8>>,
+    pub(crate) user_agent: String,
+}
+
+impl Config {
+    pub fn builder(base_url: impl Into<String>) -> ConfigBuilder {
+        ConfigBuilder::new(base_url)
+    }
+
+    /// Builds from the flat option set the language bindings fill in.
+    pub fn from_options(o: ClientOptions) -> Result<Config> {
+        let mut b = ConfigBuilder::new(o.base_url);
+        match (o.client_id, o.client_secret, o.access_token) {
+            (Some(id), Some(secret), None) => b = b.client_credentials(id, secret),
+            (None, None, Some(token)) => b = b.static_token(token),
+            (_, _, Some(_)) => {
+                return Err(Error::Config("give either client_id and client_secret, or access_token, not both".into()));
+            }
+            (Some(_), None, None) => return Err(Error::Config("client_secret is missing".into())),
+            (None, Some(_), None) => return Err(Error::Config("client_id is missing".into())),
+            (None, None, None) => {
+                return Err(Error::Config("no credentials: give client_id and client_secret, or access_token".into()));
+            }
+        }
+        if let Some(a) = o.client_auth {
+            b = b.client_auth(match a.to_ascii_lowercase().as_str() {
+                "basic" => ClientAuth::Basic,
+                "post" => ClientAuth::Post,
+                other => return Err(Error::Config(format!("client_auth must be `basic` or `post`, not `{other}`"))),
+            });
+        }
+        if let Some(u) = o.token_url {
+            b = b.token_url(u);
+        }
+        if let Some(s) = o.scopes {
+            b = b.scopes(s);
+        }
+        let ms = |field: &str, v: Option<f64>| -> Result<Option<Duration>> {
+            match v {
+                None => Ok(None),
+                Some(v) if v.is_finite() && v > 0.0 && v < 1e12 => Ok(Some(Duration::from_secs_f64(v / 1000.0))),
+                Some(_) => Err(Error::Config(format!("{field} must be a positive number of milliseconds"))),
+            }
+        };
+        if let Some(d) = ms("request_timeout", o.request_timeout_ms)? {
+            b = b.request_timeout(d);
+        }
+        if let Some(d) = ms("poll_interval", o.poll_interval_ms)? {
+            b = b.poll_interval(d);
+        }
+        if let Some(d) = ms("wait_timeout", o.wait_timeout_ms)? {
+            b = b.wait_timeout(d);
+        }
+        if let Some(n) = o.max_retries {
+            b.retry.max_retries = n;
+        }
+        if let Some(p) = o.paths {
+            b = b.paths(p);
+        }
+        if let Some(n) = o.max_message_chars {
+            b = b.max_message_chars(n);
+        }
+        if let Some(v) = o.allow_insecure_http {
+            b = b.allow_insecure_http(v);
+        }
+        if let Some(pem) = o.ca_cert_pem {
+            b = b.ca_cert_pem(pem.into_bytes());
+        }
+        if let Some(ua) = o.user_agent_suffix {
+            b = b.user_agent_suffix(ua);
+        }
+        b.build()
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+    pub fn token_url(&self) -> &Url {
+        &self.token_url
+    }
+    pub fn poll_interval(&self) -> Duration {
+        self.poll_interval
+    }
+    pub fn wait_timeout(&self) -> Duration {
+        self.wait_timeout
+    }
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+    /// The client id, if client credentials are used.
+    pub fn client_id(&self) -> Option<&str> {
+        match &self.credentials {
+            Credentials::ClientSecret { client_id, .. } => Some(client_id),
+            Credentials::StaticToken(_) => None,
+        }
+    }
+}
+
+/// The flat option set that the bindings fill in from their language's arguments.
+/// Durations are in milliseconds. Unknown JSON fields are an error, so a typo is not silently
+/// ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientOptions {
+    pub base_url: String,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub access_token: Option<Secret>,
+    pub client_auth: Option<String>,
+    pub token_url: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub request_timeout_ms: Option<f64>,
+    pub poll_interval_ms: Option<f64>,
+    pub wait_timeout_ms: Option<f64>,
+    pub max_retries: Option<u32>,
+    pub paths: Option<Paths>,
+    pub max_message_chars: Option<usize>,
+    pub allow_insecure_http: Option<bool>,
+    pub ca_cert_pem: Option<String>,
+    /// Appended to the User-Agent, e.g. `python/3.11`.
+    pub user_agent_suffix: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+/// Builder of [`Config`].
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder {
+    base_url: String,
+    token_url: Option<String>,
+    credentials: Option<Credentials>,
+    auth: ClientAuth,
+    scopes: Vec<String>,
+    request_timeout: Duration,
+    connect_timeout: Duration,
+    poll_interval: Duration,
+    wait_timeout: Duration,
+    retry: RetryPolicy,
+    paths: Paths,
+    max_message_chars: usize,
+    allow_insecure_http: bool,
+    ca_cert_pem: Option<Vec<u8>>,
+    user_agent_suffix: Option<String>,
+}
+
+impl ConfigBuilder {
+    pub fn new(base_url: impl Into<String>) -> ConfigBuilder {
+        ConfigBuilder {
+            base_url: base_url.into(),
+            token_url: None,
+            credentials: None,
+            auth: ClientAuth::Basic,
+            scopes: wire::DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
+            request_timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            poll_interval: Duration::from_secs(1),
+            wait_timeout: Duration::from_secs(120),
+            retry: RetryPolicy::default(),
+            paths: Paths::default(),
+            max_message_chars: 1024,
+            allow_insecure_http: false,
+            ca_cert_pem: None,
+            user_agent_suffix: None,
+        }
+    }
+
+    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::ClientSecret {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            auth: self.auth,
+        });
+        self
+    }
+    pub fn static_token(mut self, token: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::StaticToken(token.into()));
+        self
+    }
+    pub fn client_auth(mut self, auth: ClientAuth) -> Self {
+        self.auth = auth;
+        self
+    }
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+    pub fn scopes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, scopes: I) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+    pub fn request_timeout(mut self, d: Duration) -> Self {
+        self.request_timeout = d;
+        self
+    }
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+    pub fn poll_interval(mut self, d: Duration) -> Self {
+        self.poll_interval = d;
+        self
+    }
+    pub fn wait_timeout(mut self, d: Duration) -> Self {
+        self.wait_timeout = d;
+        self
+    }
+    pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
+        self.retry = p;
+        self
+    }
+    pub fn paths(mut self, p: Paths) -> Self {
+        self.paths = p;
+        self
+    }
+    pub fn max_message_chars(mut self, n: usize) -> Self {
+        self.max_message_chars = n;
+        self
+    }
+    /// Allows `http://` to a host that is not loopback. Only for test networks.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+    /// An extra trusted CA certificate (PEM), e.g. a corporate proxy's.
+    pub fn ca_cert_pem(mut self, pem: Vec<u8>) -> Self {
+        self.ca_cert_pem = Some(pem);
+        self
+    }
+    /// Names the binding in the User-Agent, e.g. `python/3.11`.
+    pub fn user_agent_suffix(mut self, s: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(s.into());
+        self
+    }
+
+    pub fn build(self) -> Result<Config> {
+        let base_url = self.parse_url("base_url", &self.base_url)?;
+        let token_url = match &self.token_url {
+            Some(u) => self.parse_url("token_url", u)?,
+            None => {
+                let joined = format!("{}{}", base_url.as_str().trim_end_matches('/'), wire::TOKEN_PATH);
+                self.parse_url("token_url", &joined)?
+            }
+        };
+        let credentials = match self.credentials {
+            Some(Credentials::ClientSecret { client_id, client_secret, .. }) => {
+                if client_id.trim().is_empty() {
+                    return Err(Error::Config("client_id is empty".into()));
+                }
+                if client_secret.expose().is_empty() {
+                    return Err(Error::Config("client_secret is empty".into()));
+                }
+                Credentials::ClientSecret { client_id, client_secret, auth: self.auth }
+            }
+            Some(Credentials::StaticToken(t)) => {
+                if t.expose().trim().is_empty() || t.expose().chars().any(|c| c.is_control() || c == ' ') {
+                    return Err(Error::Config("access_token is empty or has spaces or control characters".into()));
+                }
+                Credentials::StaticToken(t)
+            }
+            None => return Err(Error::Config("no credentials: give client credentials or a static token".into())),
+        };
+        if self.scopes.is_empty() || self.scopes.iter().any(|s| s.is_empty() || s.contains(char::is_whitespace)) {
+            return Err(Error::Config("scopes must be non-empty strings without spaces".into()));
+        }
+        for (name, d) in [
+            ("request_timeout", self.request_timeout),
+            ("connect_timeout", self.connect_timeout),
+            ("poll_interval", self.poll_interval),
+            ("wait_timeout", self.wait_timeout),
+        ] {
+            if d.is_zero() {
+                return Err(Error::Config(format!("{name} must be greater than zero")));
+            }
+        }
+        if self.max_message_chars == 0 {
+            return Err(Error::Config("max_message_chars must be greater than zero".into()));
+        }
+        check_paths(&self.paths)?;
+        let mut user_agent = format!("omi-push/{} (rust)", env!("CARGO_PKG_VERSION"));
+        if let Some(s) = &self.user_agent_suffix {
+            let s: String = s.chars().filter(|c| !c.is_control()).collect();
+            user_agent = format!("omi-push/{} ({s})", env!("CARGO_PKG_VERSION"));
+        }
+        Ok(Config {
+            base_url,
+            token_url,
+            credentials,
+            scopes: self.scopes,
+            request_timeout: self.request_timeout,
+            connect_timeout: self.connect_timeout,
+            poll_interval: self.poll_interval,
+            wait_timeout: self.wait_timeout,
+            retry: self.retry,
+            paths: self.paths,
+            max_message_chars: self.max_message_chars,
+            ca_cert_pem: self.ca_cert_pem,
+            user_agent,
+        })
+    }
+
+    fn parse_url(&self, field: &str, raw: &str) -> Result<Url> {
+        let url = Url::parse(raw.trim()).map_err(|e| Error::Config(format!("{field} is not a valid URL: {e}")))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::Config(format!("{field} must not carry credentials")));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::Config(format!("{field} must not have a query or fragment")));
+        }
+        match url.scheme() {
+            "https" => {}
+            "http" if self.allow_insecure_http || is_loopback(&url) => {}
+            "http" => {
+                return Err(Error::Config(format!(
+                    "{field} uses http:// to a host that is not loopback; use https:// (or allow insecure http for test networks)"
+                )));
+            }
+            other => return Err(Error::Config(format!("{field} has unsupported scheme `{other}`"))),
+        }
+        Ok(url)
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn check_paths(p: &Paths) -> Result<()> {
+    let need = [
+        ("paths.devices", &p.devices, &[wire::USER_ID][..]),
+        ("paths.push_device", &p.push_device, &[wire::USER_ID, wire::DEVICE_ID][..]),
+        ("paths.push_all", &p.push_all, &[wire::USER_ID][..]),
+        ("paths.confirmation", &p.confirmation, &[][..]),
+    ];
+    for (name, path, placeholders) in need {
+        if !path.starts_with('/') || path.contains(['?', '#']) {
+            return Err(Error::Config(format!("{name} must start with `/` and have no query or fragment")));
+        }
+        for ph in placeholders {
+            if !path.contains(ph) {
+                return Err(Error::Config(format!("{name} must contain `{ph}`")));
+            }
+        }
+    }
+    if p.confirmation_query.is_empty() || !p.confirmation_query.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(Error::Config("paths.confirmation_query must be a plain parameter name".into()));
+    }
+    Ok(())
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Secret {
+        Secret(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Secret {
+        Secret(s.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(b: ConfigBuilder) -> ConfigBuilder {
+        b.client_credentials("id", "very-secret")
+    }
+
+    #[test]
+    fn https_required_except_loopback() {
+        assert!(creds(Config::builder("http://127.0.0.1:8080")).build().is_ok());
+        assert!(creds(Config::builder("http://localhost:1")).build().is_ok());
+        assert!(creds(Config::builder("http://[::1]:1")).build().is_ok());
+        let err = creds(Config::builder("http://example.com")).build().expect_err("plain http");
+        assert!(matches!(err, Error::Config(_)));
+        assert!(creds(Config::builder("http://example.com")).allow_insecure_http(true).build().is_ok());
+        assert!(creds(Config::builder("ftp://example.com")).build().is_err());
+    }
+
+    #[test]
+    fn token_url_defaults_under_base() {
+        let c = creds(Config::builder("https://tenant.example/api/")).build().expect("config");
+        assert_eq!(c.token_url.as_str(), "https://tenant.example/api/auth/oauth2.0/v1/token");
+    }
+
+    #[test]
+    fn debug_hides_secret() {
+        let c = creds(Config::builder("https://t.example")).build().expect("config");
+        let text = format!("{c:?}");
+        assert!(!text.contains("very-secret"), "{text}");
+        let t = Config::builder("https://t.example").static_token("tok-123456").build().expect("config");
+        assert!(!format!("{t:?}").contains("tok-123456"));
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        assert!(creds(Config::builder("https://t")).poll_interval(Duration::ZERO).build().is_err());
+        let mut p = Paths::default();
+        p.push_device = "/omi/push/{userId}".into();
+        assert!(creds(Config::builder("https://t")).paths(p).build().is_err());
+        assert!(Config::builder("https://t").build().is_err());
+    }
+
+    #[test]
+    fn options_need_exactly_one_credential_kind() {
+        let o = ClientOptions { base_url: "https://t".into(), client_id: Some("a".into()), ..Default::default() };
+        assert!(Config::from_options(o).is_err());
+        let o = ClientOptions {
+            base_url: "https://t".into(),
+            access_token: Some(Secret::new("x")),
+            client_id: Some("a".into()),
+            client_secret: Some(Secret::new("s")),
+            ..Default::default()
+        };
+        assert!(Config::from_options(o).is_err());
+    }
+}

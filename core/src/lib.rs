@@ -1,0 +1,34 @@
+//! omi-push: ask a logged-in user to confirm a sensitive action on their enrolled phone,
+//! through the OneWelcome/Thales Mobile Identity (OMI) push API.
+//!
+//! ```no_run
+//! # async fn demo() -> omi_push::Result<()> {
+//! use std::time::Duration;
+//! use omi_push::{Client, Config, WaitOptions};
+//! let client = Client::new(Config::builder("https://tenant.example").client_credentials("id", "secret").build()?)?;
+//! let ticket = client.send_push("user-1", Some("device-1"), "Confirm the new payment method", None).await?;
+//! let outcome = client.wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_secs(60))).await?;
+//! println!("{:?}", outcome.kind);
+//! # Ok(()) }
+//! ```
+
+pub mod blocking;
+mod client;
+mod config;
+mod error;
+mod http;
+pub mod runtime;
+mod ticket;
+mod token;
+mod validate;
+mod wait;
+pub mod wire;
+
+pub use client::{Client, Status};
+pub use config::{ClientAuth, ClientOptions, Config, ConfigBuilder, Credentials, RetryPolicy, Secret};
+pub use error::{Error, ErrorKind, Result};
+pub use ticket::PushTicket;
+pub use tokio_util::sync::CancellationToken;
+pub use validate::{MAX_ID_CHARS, MAX_WAIT, generate_nonce};
+pub use wait::{Outcome, OutcomeKind, WaitOptions};
+pub use wire::{Device, Paths, State};

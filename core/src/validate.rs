@@ -1,0 +1,139 @@
+//! Checks of caller input, made before any I/O; and path building with one segment per id.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use rand::TryRngCore;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// Longest accepted user or device id.
+pub const MAX_ID_CHARS: usize = 256;
+const MIN_NONCE_CHARS: usize = 16;
+const MAX_NONCE_CHARS: usize = 128;
+
+/// Everything but unreserved characters is encoded, so `/`, `?`, `#` and `%` inside an id stay
+/// inside one path segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~').remove(b'.');
+
+pub(crate) fn id(field: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if value.chars().count() > MAX_ID_CHARS {
+        return Err(Error::invalid(field, format!("is longer than {MAX_ID_CHARS} characters")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "contains control characters"));
+    }
+    if value.trim() != value {
+        return Err(Error::invalid(field, "has leading or trailing whitespace"));
+    }
+    // URL parsers treat a `.` or `..` segment (even percent-encoded) as navigation.
+    if value == "." || value == ".." {
+        return Err(Error::invalid(field, "cannot be `.` or `..`"));
+    }
+    Ok(())
+}
+
+pub(crate) fn message(value: &str, max_chars: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid("message", "must not be empty"));
+    }
+    let n = value.chars().count();
+    if n > max_chars {
+        return Err(Error::invalid("message", format!("has {n} characters; the maximum is {max_chars}")));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::invalid("message", "contains control characters"));
+    }
+    Ok(())
+}
+
+/// A caller-given nonce: 16 to 128 URL-safe characters (`A-Z a-z 0-9 - _`).
+pub(crate) fn nonce(value: &str) -> Result<()> {
+    let n = value.len();
+    if !(MIN_NONCE_CHARS..=MAX_NONCE_CHARS).contains(&n) {
+        return Err(Error::invalid(
+            "nonce",
+            format!("must be {MIN_NONCE_CHARS} to {MAX_NONCE_CHARS} characters long (got {n})"),
+        ));
+    }
+    if !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(Error::invalid("nonce", "may only contain A-Z, a-z, 0-9, `-` and `_`"));
+    }
+    Ok(())
+}
+
+/// Longest accepted wait timeout or poll interval.
+pub const MAX_WAIT: Duration = Duration::from_secs(86_400);
+
+pub(crate) fn timeout(field: &str, d: Option<Duration>) -> Result<()> {
+    match d {
+        Some(d) if d.is_zero() => Err(Error::invalid(field, "must be greater than zero")),
+        Some(d) if d > MAX_WAIT => Err(Error::invalid(field, "must be at most one day")),
+        _ => Ok(()),
+    }
+}
+
+/// A fresh nonce: 144 bits straight from the OS CSPRNG (no user-space generator, which a
+/// `fork()` would duplicate), base64url without padding (24 characters).
+pub fn generate_nonce() -> Result<String> {
+    use base64::Engine;
+    let mut bytes = [0u8; 18];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| Error::Config(format!("the OS random generator failed: {e}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Fills `{userId}` / `{deviceId}` in a path template with percent-encoded single segments.
+pub(crate) fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (placeholder, value) in pairs {
+        let encoded = utf8_percent_encode(value, SEGMENT).to_string();
+        out = out.replace(placeholder, &encoded);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(id("user_id", "user-1").is_ok());
+        assert!(id("user_id", "").is_err());
+        assert!(id("user_id", &"x".repeat(257)).is_err());
+        assert!(id("user_id", &"é".repeat(256)).is_ok());
+        assert!(id("user_id", "a\nb").is_err());
+        assert!(id("user_id", "..").is_err());
+        assert!(id("user_id", "a/../b").is_ok());
+    }
+
+    #[test]
+    fn segments_stay_single() {
+        let p = fill("/omi/users/{userId}/devices", &[("{userId}", "a/../b?c#d%e f")]);
+        assert_eq!(p, "/omi/users/a%2F..%2Fb%3Fc%23d%25e%20f/devices");
+    }
+
+    #[test]
+    fn nonces() {
+        let n = generate_nonce().expect("nonce");
+        assert_eq!(n.len(), 24);
+        assert!(nonce(&n).is_ok());
+        assert_ne!(generate_nonce().expect("nonce"), n);
+        assert!(nonce("short").is_err());
+        assert!(nonce("has space in it 1234").is_err());
+        assert!(nonce("0123456789abcdef/x").is_err());
+    }
+
+    #[test]
+    fn messages() {
+        assert!(message("Confirm", 10).is_ok());
+        assert!(message("  ", 10).is_err());
+        assert!(message("12345678901", 10).is_err());
+        assert!(message("line\nbreak", 20).is_ok());
+        assert!(message("bell\u{7}", 20).is_err());
+    }
+}

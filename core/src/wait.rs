@@ -1,0 +1,213 @@
+//! The wait engine: polls one nonce until a final state, the deadline or cancellation.
+//!
+//! Deadline-bound; the first poll after one interval; one poll in flight per nonce; the
+//! interval measured from the previous poll's start; `Retry-After` honoured by every wait of
+//! the client; transient failures retried with jittered, capped backoff inside the deadline;
+//! unknown states count as pending. Dropping the future stops all I/O at once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use rand::Rng;
+use tokio::time::{Instant, sleep_until};
+use tokio_util::sync::CancellationToken;
+use tracing::debug;
+
+use crate::client::Client;
+use crate::config::RetryPolicy;
+use crate::error::{Error, Result};
+use crate::wire::State;
+
+/// Options of one wait. Unset fields take the client's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct WaitOptions {
+    /// Give up (with [`OutcomeKind::TimedOut`]) after this long.
+    pub timeout: Option<Duration>,
+    /// Time between the starts of two polls.
+    pub poll_interval: Option<Duration>,
+    /// Cancels the wait with [`Error::Cancelled`] (dropping the future works too).
+    pub cancel: Option<CancellationToken>,
+}
+
+impl WaitOptions {
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+    pub fn poll_interval(mut self, d: Duration) -> Self {
+        self.poll_interval = Some(d);
+        self
+    }
+    pub fn cancel_token(mut self, t: CancellationToken) -> Self {
+        self.cancel = Some(t);
+        self
+    }
+}
+
+/// How a wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutcomeKind {
+    Confirmed,
+    Rejected,
+    Expired,
+    TimedOut,
+}
+
+impl OutcomeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Confirmed => "confirmed",
+            OutcomeKind::Rejected => "rejected",
+            OutcomeKind::Expired => "expired",
+            OutcomeKind::TimedOut => "timed_out",
+        }
+    }
+}
+
+/// The result of a wait: data, not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub kind: OutcomeKind,
+    /// From the start of the wait to its end.
+    pub elapsed: Duration,
+    /// Confirmation requests sent (including failed ones).
+    pub polls: u32,
+    /// The last state string the server sent, as it came.
+    pub last_status: Option<String>,
+}
+
+impl Outcome {
+    pub fn is_confirmed(&self) -> bool {
+        self.kind == OutcomeKind::Confirmed
+    }
+}
+
+/// Shared by every wait of a client: a `Retry-After` seen by one wait delays them all, and a
+/// nonce has at most one poll in flight however many waits watch it.
+#[derive(Default)]
+pub(crate) struct WaitShared {
+    not_before: Mutex<Option<Instant>>,
+    in_flight: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+}
+
+impl WaitShared {
+    fn not_before(&self) -> Option<Instant> {
+        *self.not_before.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn push_back(&self, until: Instant) {
+        let mut nb = self.not_before.lock().unwrap_or_else(|p| p.into_inner());
+        if nb.is_none_or(|t| t < until) {
+            *nb = Some(until);
+        }
+    }
+
+    fn nonce_lock(&self, nonce: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(lock) = map.get(nonce).and_then(Weak::upgrade) {
+            return lock;
+        }
+        map.retain(|_, w| w.strong_count() > 0);
+        let lock = Arc::new(tokio::sync::Mutex::new(()));
+        map.insert(nonce.to_string(), Arc::downgrade(&lock));
+        lock
+    }
+}
+
+/// Jittered exponential backoff: `initial * 2^(attempt-1)`, capped, times a factor in [0.5, 1].
+pub(crate) fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    let exp = policy.initial_backoff.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let capped = exp.min(policy.max_backoff);
+    capped.mul_f64(rand::rng().random_range(0.5..=1.0))
+}
+
+pub(crate) async fn wait(client: &Client, nonce: &str, options: WaitOptions) -> Result<Outcome> {
+    let cancel = options.cancel.clone().unwrap_or_default();
+    tokio::select! {
+        biased;
+        _ = cancel.cancelled() => Err(Error::Cancelled),
+        r = run(client, nonce, &options) => r,
+    }
+}
+
+async fn run(client: &Client, nonce: &str, options: &WaitOptions) -> Result<Outcome> {
+    let config = client.config();
+    let interval = options.poll_interval.unwrap_or(config.poll_interval);
+    let timeout = options.timeout.unwrap_or(config.wait_timeout);
+    let start = Instant::now();
+    let deadline = start + timeout;
+    let shared = client.wait_shared();
+    let lock = shared.nonce_lock(nonce);
+    let mut polls = 0u32;
+    let mut failures = 0u32;
+    let mut last_status: Option<String> = None;
+    let mut last_error: Option<Error> = None;
+    let mut next = start + interval;
+    let outcome = |kind, polls, last_status| Outcome { kind, elapsed: start.elapsed(), polls, last_status };
+
+    loop {
+        if let Some(nb) = shared.not_before() {
+            next = next.max(nb);
+        }
+        if next >= deadline {
+            sleep_until(deadline).await;
+            return match last_error {
+                Some(e) => Err(e),
+                None => Ok(outcome(OutcomeKind::TimedOut, polls, last_status)),
+            };
+        }
+        sleep_until(next).await;
+        // Another wait may have been told to back off while we slept.
+        if shared.not_before().is_some_and(|nb| nb > Instant::now()) {
+            continue;
+        }
+        let _one_in_flight = lock.lock().await;
+        let poll_start = Instant::now();
+        polls += 1;
+        let result = client.status_once(nonce).await;
+        drop(_one_in_flight);
+        match result {
+            Ok(status) => {
+                failures = 0;
+                last_error = None;
+                let kind = match status.state {
+                    State::Confirmed => Some(OutcomeKind::Confirmed),
+                    State::Rejected => Some(OutcomeKind::Rejected),
+                    State::Expired => Some(OutcomeKind::Expired),
+                    State::Pending => None,
+                    State::Unknown(ref raw) => {
+                        debug!(state = %raw, "unknown confirmation state, still waiting");
+                        None
+                    }
+                };
+                last_status = Some(status.raw);
+                if let Some(kind) = kind {
+                    return Ok(outcome(kind, polls, last_status));
+                }
+                next = poll_start + interval;
+            }
+            Err(e @ Error::RateLimited { .. }) => {
+                let wait = e.retry_after().unwrap_or(interval * 2).max(interval);
+                debug!(retry_after_ms = wait.as_millis() as u64, "rate limited; every wait of this client backs off");
+                shared.push_back(Instant::now() + wait);
+                next = poll_start + interval;
+                last_error = Some(e);
+            }
+            Err(e) if e.is_retryable() => {
+                failures += 1;
+                let delay = backoff(&config.retry, failures).max(interval.min(config.retry.max_backoff));
+                debug!(failures, delay_ms = delay.as_millis() as u64, error = %e, "poll failed; retrying");
+                next = Instant::now() + delay;
+                last_error = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+        if Instant::now() >= deadline {
+            return match last_error {
+                Some(e) => Err(e),
+                None => Ok(outcome(OutcomeKind::TimedOut, polls, last_status)),
+            };
+        }
+    }
+}
