@@ -152,11 +152,20 @@ impl Grant {
         }
     }
 
-    async fn fetch(&self, http: &HttpClient) -> Result<(Secret, Duration)> {
-        debug!("requesting an access token");
+    /// Built in a plain function: the serializer is not `Send` and must not live across an await.
+    fn form_body(&self) -> String {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         form.append_pair("grant_type", "client_credentials");
         form.append_pair("scope", &self.scopes);
+        if self.auth == ClientAuth::Post {
+            form.append_pair("client_id", &self.client_id);
+            form.append_pair("client_secret", self.client_secret.expose());
+        }
+        form.finish()
+    }
+
+    async fn fetch(&self, http: &HttpClient) -> Result<(Secret, Duration)> {
+        debug!("requesting an access token");
         let mut rb = http.get().post(self.token_url.clone()).header(header::ACCEPT, "application/json");
         match self.auth {
             ClientAuth::Basic => {
@@ -169,14 +178,11 @@ impl Grant {
                 hv.set_sensitive(true);
                 rb = rb.header(header::AUTHORIZATION, hv);
             }
-            ClientAuth::Post => {
-                form.append_pair("client_id", &self.client_id);
-                form.append_pair("client_secret", self.client_secret.expose());
-            }
+            ClientAuth::Post => {}
         }
         let resp = rb
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form.finish())
+            .body(self.form_body())
             .send()
             .await
             .map_err(Error::transport)?;
