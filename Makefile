@@ -1,0 +1,39 @@
+# omi-push: two commands for a fresh machine.
+#   make demo   the whole push-confirmation flow on the embedded simulator
+#   make test   every test suite in every language (Rust, Python, Node, Kotlin)
+# One shared cargo target dir for everything (override with CARGO_TARGET_DIR).
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+CARGO ?= cargo
+
+.PHONY: demo test build test-rust test-python test-node test-kotlin lint bench
+
+demo: check-toolchain
+	$(CARGO) run --quiet -p omi-push-cli --bin omi-push -- demo
+
+# Builds every default workspace member once (core, simulator, CLI, the three binding
+# libraries); the binding steps below reuse these artifacts.
+build: check-toolchain
+	$(CARGO) build --workspace
+
+test: build test-rust test-python test-node test-kotlin
+	@echo "make test: all suites passed"
+
+test-rust: build
+	$(CARGO) test -p omi-push -p omi-push-sim -p omi-push-cli
+
+test-python: build
+	$(MAKE) -C bindings-python test
+
+test-node: build
+	$(MAKE) -C bindings-node test
+
+test-kotlin: build
+	$(MAKE) -C bindings-kotlin test
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+.PHONY: check-toolchain
+check-toolchain:
+	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (rustup) first"; exit 1; }
