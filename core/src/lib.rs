@@ -32,3 +32,8 @@ pub use tokio_util::sync::CancellationToken;
 pub use validate::{MAX_ID_CHARS, MAX_WAIT, generate_nonce};
 pub use wait::{Outcome, OutcomeKind, WaitOptions};
 pub use wire::{Device, Paths, State};
+
+/// The README's Rust examples run as doc tests against the simulator.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
