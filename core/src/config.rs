@@ -500,8 +500,7 @@ mod tests {
     #[test]
     fn rejects_bad_values() {
         assert!(creds(Config::builder("https://t")).poll_interval(Duration::ZERO).build().is_err());
-        let mut p = Paths::default();
-        p.push_device = "/omi/push/{userId}".into();
+        let p = Paths { push_device: "/omi/push/{userId}".into(), ..Default::default() };
         assert!(creds(Config::builder("https://t")).paths(p).build().is_err());
         assert!(Config::builder("https://t").build().is_err());
     }
