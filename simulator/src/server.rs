@@ -1,0 +1,74 @@
+//! The router and the server task.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State as AxumState;
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware;
+use axum::response::Response;
+use tokio::net::TcpListener;
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
+
+use crate::control;
+use crate::omi;
+use crate::shared::Shared;
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let mut router = omi::routes();
+    if shared.mode.control_enabled() {
+        router = router.merge(control::routes());
+    }
+    router
+        .fallback(omi::fallback)
+        .layer(middleware::map_response_with_state(
+            shared.clone(),
+            request_id,
+        ))
+        .with_state(shared)
+}
+
+/// Every response carries `x-request-id: sim-<n>`.
+async fn request_id(AxumState(app): AxumState<Arc<Shared>>, mut response: Response) -> Response {
+    let id = format!("sim-{}", app.next_request_id());
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID.clone(), value);
+    }
+    response
+}
+
+/// Serves until `shutdown` fires (or its sender is dropped), then finishes in-flight requests.
+pub(crate) fn spawn(
+    runtime: &Handle,
+    listener: TcpListener,
+    router: Router,
+    shutdown: oneshot::Receiver<()>,
+) {
+    runtime.spawn(async move {
+        let signal = async {
+            // A dropped sender means the handle is gone: stop as well.
+            let _ = shutdown.await;
+        };
+        if let Err(e) = axum::serve(listener, router)
+            .with_graceful_shutdown(signal)
+            .await
+        {
+            tracing::warn!(error = %e, "simulator server stopped with an error");
+        }
+        tracing::debug!("simulator server stopped");
+    });
+}
+
+/// The URL clients use: loopback when bound to an unspecified address.
+pub(crate) fn base_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
