@@ -214,6 +214,9 @@ pub struct SimConfig {
     /// A pending push becomes EXPIRED after this.
     pub push_ttl_ms: u64,
     pub auto_respond: Option<AutoRespond>,
+    /// Adds a uniformly random 0..=N ms to each auto-respond delay (benchmarks: "approved at a
+    /// random moment 1–5 s after it was sent" is `delay_ms` 1000 with a spread of 4000).
+    pub auto_respond_spread_ms: u64,
     pub users: Vec<SeedUser>,
     pub faults: Vec<Fault>,
 }
@@ -230,6 +233,7 @@ impl Default for SimConfig {
             token_lifetime_ms: 3_600_000,
             push_ttl_ms: 120_000,
             auto_respond: None,
+            auto_respond_spread_ms: 0,
             users: vec![SeedUser::new(
                 "user-1",
                 vec![
@@ -309,6 +313,7 @@ impl fmt::Debug for SimConfig {
             .field("token_lifetime_ms", &self.token_lifetime_ms)
             .field("push_ttl_ms", &self.push_ttl_ms)
             .field("auto_respond", &self.auto_respond)
+            .field("auto_respond_spread_ms", &self.auto_respond_spread_ms)
             .field("users", &self.users)
             .field("faults", &self.faults)
             .finish()

@@ -19,6 +19,7 @@ pub(crate) struct Shared {
     /// The runtime the server runs on; auto-respond tasks are spawned there.
     runtime: Handle,
     request_ids: AtomicU64,
+    auto_respond_spread_ms: u64,
     pub(crate) mode: Mode,
 }
 
@@ -28,6 +29,7 @@ impl Shared {
             state: Mutex::new(State::new(config, client_secret, Instant::now())),
             runtime,
             request_ids: AtomicU64::new(0),
+            auto_respond_spread_ms: config.auto_respond_spread_ms,
             mode: config.mode,
         }
     }
@@ -83,8 +85,14 @@ impl Shared {
     pub(crate) fn schedule_auto_respond(self: &Arc<Self>, nonce: String, auto: AutoRespond) {
         // A weak reference: a stopped simulator must not be kept alive by its timers.
         let shared: Weak<Self> = Arc::downgrade(self);
+        let delay_ms = if self.auto_respond_spread_ms == 0 {
+            auto.delay_ms
+        } else {
+            use rand::Rng;
+            auto.delay_ms + rand::rng().random_range(0..=self.auto_respond_spread_ms)
+        };
         self.runtime.spawn(async move {
-            tokio::time::sleep(Duration::from_millis(auto.delay_ms)).await;
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             let Some(shared) = shared.upgrade() else {
                 return;
             };
