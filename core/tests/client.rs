@@ -330,3 +330,13 @@ async fn runtime_task_is_aborted_when_dropped() {
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(confirmation_times(&sim).len(), n);
 }
+
+#[test]
+fn extra_ca_certificate_must_be_pem() {
+    let config = Config::builder("https://tenant.example")
+        .client_credentials("id", "secret")
+        .ca_cert_pem(b"not a certificate".to_vec())
+        .build()
+        .unwrap();
+    assert!(matches!(Client::new(config), Err(Error::Config(_))));
+}
