@@ -33,7 +33,11 @@ fn main() -> ExitCode {
     let code = match omi_push::runtime::block_on(run(out, cli.command)) {
         Ok(Ok(code)) => code,
         Ok(Err(Failure::Interrupted)) | Ok(Err(Failure::Core(omi_push::Error::Cancelled))) => {
-            out.note("interrupted");
+            if out.json {
+                out.failure(&Failure::Interrupted);
+            } else {
+                out.note("interrupted");
+            }
             exit::INTERRUPTED
         }
         Ok(Err(f)) => {
@@ -49,24 +53,24 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Runs the command; Ctrl-C or SIGTERM drops it (the core's futures are cancel-safe), except
+/// Runs the command. Ctrl-C or SIGTERM drops it (the core's futures are cancel-safe), except
 /// for `sim`, for which they are the normal end.
 async fn run(out: Output, command: Command) -> Result<u8, Failure> {
     let interrupt = CancellationToken::new();
     tokio::spawn(watch_signals(interrupt.clone()));
-    if let Command::Sim(args) = command {
-        return commands::sim::run(out, args, interrupt).await;
+    if matches!(command, Command::Sim(_)) {
+        return dispatch(out, command, interrupt).await;
     }
     tokio::select! {
-        result = dispatch(out, command) => result,
+        result = dispatch(out, command, interrupt.clone()) => result,
         _ = interrupt.cancelled() => Err(Failure::Interrupted),
     }
 }
 
-async fn dispatch(out: Output, command: Command) -> Result<u8, Failure> {
+async fn dispatch(out: Output, command: Command, interrupt: CancellationToken) -> Result<u8, Failure> {
     match command {
         Command::Demo(args) => commands::demo::run(out, args).await,
-        Command::Sim(args) => commands::sim::run(out, args, CancellationToken::new()).await,
+        Command::Sim(args) => commands::sim::run(out, args, interrupt).await,
         Command::Devices { user, conn } => commands::ops::devices(out, &user, &conn).await,
         Command::Push(args) => commands::ops::push(out, args).await,
         Command::Status { nonce_or_ticket, conn } => commands::ops::status(out, &nonce_or_ticket, &conn).await,
