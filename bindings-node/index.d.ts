@@ -1,0 +1,226 @@
+/**
+ * omi-push: ask a logged-in user to confirm a sensitive action on their enrolled phone,
+ * through the OneWelcome/Thales Mobile Identity (OMI) push API.
+ *
+ * ```ts
+ * import { Client } from 'omi-push'
+ * const client = new Client({ baseUrl, clientId, clientSecret })
+ * const ticket = await client.sendPush({ userId, deviceId, message: 'Confirm the new payment method' })
+ * const outcome = await client.waitForConfirmation(ticket.nonce, { timeoutMs: 60_000, signal })
+ * if (outcome.confirmed) { ... }
+ * ```
+ * @packageDocumentation
+ */
+
+import type { Device, Outcome, PathOptions, Status, WaitOptions as NativeWaitOptions } from './native.js'
+
+// Result objects are declared once, by the native module's generated types (their doc comments
+// come from the Rust structs).
+export type { ConfirmationState, Device, Outcome, OutcomeKind, PathOptions, Status } from './native.js'
+
+/** Options of a blocking wait (`timeoutMs`, `pollIntervalMs`); unset fields take the client's defaults. */
+export type WaitSyncOptions = NativeWaitOptions
+
+/** Options of a client. Give `clientId` and `clientSecret`, or `accessToken`. */
+export interface ClientOptions {
+  /**
+   * The tenant's base URL, e.g. `https://tenant.example`. `http://` only for loopback
+   * unless `allowInsecureHttp` is set.
+   */
+  baseUrl: string
+  /** OAuth2 client id (client-credentials grant). */
+  clientId?: string
+  /** OAuth2 client secret. Never shown by `inspect`, `JSON.stringify`, errors or logs. */
+  clientSecret?: string
+  /** A token obtained elsewhere, used as is and never refreshed (instead of client credentials). */
+  accessToken?: string
+  /** How the client authenticates at the token endpoint: HTTP Basic (default) or form body. */
+  clientAuth?: 'basic' | 'post'
+  /** Token endpoint. Default `{baseUrl}/auth/oauth2.0/v1/token`. */
+  tokenUrl?: string
+  /** Scopes to request. Default: the four push scopes. */
+  scopes?: string[]
+  /** Timeout of one HTTP request, in milliseconds. Default 10 000. */
+  requestTimeoutMs?: number
+  /** Default time between two polls of a wait, in milliseconds. Default 1 000. */
+  pollIntervalMs?: number
+  /** Default timeout of a wait, in milliseconds. Default 120 000. */
+  waitTimeoutMs?: number
+  /** Retries of an idempotent call (GET, token) after a transient failure. Default 2. */
+  maxRetries?: number
+  /** Endpoint path overrides. */
+  paths?: PathOptions
+  /** Longest accepted push message, in characters. Default 1 024. */
+  maxMessageChars?: number
+  /** Allows `http://` to a host that is not loopback (test networks only). */
+  allowInsecureHttp?: boolean
+  /** An extra trusted CA certificate, PEM. */
+  caCertPem?: string
+}
+
+/** What to push, and to whom. */
+export interface SendPushRequest {
+  userId: string
+  /** One device; without it the push goes to all of the user's devices. */
+  deviceId?: string
+  /** The text shown on the phone. */
+  message: string
+  /** Your own nonce (16–128 characters `A-Z a-z 0-9 - _`); a fresh one is generated without it. */
+  nonce?: string
+}
+
+/** Options of a wait. */
+export interface WaitOptions extends WaitSyncOptions {
+  /**
+   * Cancels the wait: the promise rejects with a `CancelledError` (`name === 'AbortError'`,
+   * `cause` = the signal's reason) and polling stops. An already aborted signal rejects at once.
+   */
+  signal?: AbortSignal
+}
+
+/**
+ * A sent push. `String(ticket)` and `JSON.stringify(ticket)` give a compact, URL-safe string
+ * (`omi1.…`) that {@link PushTicket.parse} reads back, so a web app can keep it in a session
+ * and wait from another request or process. It holds no secret.
+ */
+export declare class PushTicket {
+  private constructor()
+  /** The nonce to wait on. */
+  readonly nonce: string
+  readonly userId: string
+  /** The device pushed to; absent when the push went to all of the user's devices. */
+  readonly deviceId?: string
+  /** Unix time in milliseconds when the push was accepted. */
+  readonly sentAtMs: number
+  /** Unix time in milliseconds when the server said the push expires. */
+  readonly expiresAtMs?: number
+  /** When the push was accepted. */
+  get sentAt(): Date
+  /** When the server said the push expires, if it did. */
+  get expiresAt(): Date | undefined
+  /** The compact string form (`omi1.…`). */
+  toString(): string
+  /** The compact string form, so a ticket inside JSON round-trips as a string. */
+  toJSON(): string
+  /** Reads a ticket's string form back; throws {@link InvalidArgumentError} if it is not one. */
+  static parse(text: string): PushTicket
+}
+
+/**
+ * An OMI push client. One client serves a whole application: every call shares its token
+ * cache (refreshed before expiry, one refresh at a time), connection pool and rate-limit
+ * state. Methods throw `TypeError` at once for arguments of the wrong type; every other
+ * failure rejects with an {@link OmiError} subclass.
+ */
+export declare class Client {
+  /** @throws {ConfigError} for options that cannot work (bad URL, missing credentials). */
+  constructor(options: ClientOptions)
+  /** Lists the user's enrolled devices. */
+  listDevices(userId: string): Promise<Device[]>
+  /** Sends a push to `deviceId`, or to all of the user's devices without it. Never sent twice. */
+  sendPush(request: SendPushRequest): Promise<PushTicket>
+  /** Reads the confirmation state once. */
+  confirmationStatus(nonce: string | PushTicket): Promise<Status>
+  /**
+   * Polls until the push is confirmed, rejected or expired, or `timeoutMs` passes (a timeout is
+   * the outcome `timed_out`, not an error). The event loop keeps running meanwhile. Honours
+   * `Retry-After`, retries transient failures inside the timeout.
+   */
+  waitForConfirmation(nonce: string | PushTicket, options?: WaitOptions): Promise<Outcome>
+  /**
+   * The blocking form of {@link Client.waitForConfirmation}. It BLOCKS THE EVENT LOOP (no
+   * timer, I/O or other request runs) until the wait ends: for scripts, CLIs and worker
+   * threads, never in a server's request handler.
+   */
+  waitForConfirmationSync(nonce: string | PushTicket, options?: WaitSyncOptions): Outcome
+  /** `{ baseUrl, clientId, auth }`: never the secret or a token. */
+  toJSON(): { baseUrl: string; clientId?: string; auth: string }
+}
+
+/** A fresh nonce: 144 bits from the OS random generator, base64url (24 characters). */
+export declare function generateNonce(): string
+
+/** The error kinds of the core, as in {@link OmiError.kind}. */
+export type ErrorKind =
+  | 'invalid_argument'
+  | 'config'
+  | 'authentication'
+  | 'permission_denied'
+  | 'not_found'
+  | 'rate_limited'
+  | 'server'
+  | 'transport'
+  | 'protocol'
+  | 'cancelled'
+
+/**
+ * Base class of every error of this package (bad argument types throw `TypeError` instead).
+ * Match on `code` (stable) or `instanceof`, never on the message.
+ */
+export declare class OmiError extends Error {
+  /** Stable code, e.g. `OMI_RATE_LIMITED`; `OMI_INTERNAL` for a bug caught at the native boundary. */
+  readonly code: string
+  /** The core's error kind, e.g. `rate_limited`. */
+  readonly kind: ErrorKind | 'internal' | (string & {})
+  /** True when the same call may succeed later (rate limits, 5xx, transport failures). */
+  readonly retryable: boolean
+  /** HTTP status, when the server answered. */
+  readonly status?: number
+  /** The server's request id, when it sent one. */
+  readonly requestId?: string
+}
+
+/** A caller-supplied value was refused before any I/O (`OMI_INVALID_ARGUMENT`). */
+export declare class InvalidArgumentError extends OmiError {
+  readonly code: 'OMI_INVALID_ARGUMENT'
+  /** The refused argument, by its core name (`user_id`, `message`, `nonce`, `timeout`…). */
+  readonly field: string
+}
+/** The options cannot work: bad URL, missing credentials… (`OMI_CONFIG`). */
+export declare class ConfigError extends OmiError {
+  readonly code: 'OMI_CONFIG'
+}
+/** The token endpoint refused the client, or a fresh token was still refused (`OMI_AUTHENTICATION`). */
+export declare class AuthenticationError extends OmiError {
+  readonly code: 'OMI_AUTHENTICATION'
+  /** The OAuth error code, e.g. `invalid_client`. */
+  readonly serverCode?: string
+}
+/** The token lacks the scope this call needs (`OMI_PERMISSION_DENIED`, HTTP 403). */
+export declare class PermissionDeniedError extends OmiError {
+  readonly code: 'OMI_PERMISSION_DENIED'
+  /** The scope the refused call needs, e.g. `credential:omi:devices:get`. */
+  readonly missingScope: string
+}
+/** Unknown user, device or nonce (`OMI_NOT_FOUND`, HTTP 404). */
+export declare class NotFoundError extends OmiError {
+  readonly code: 'OMI_NOT_FOUND'
+  /** The server's error code, e.g. `USER_NOT_FOUND`. */
+  readonly serverCode?: string
+}
+/** Slow down (`OMI_RATE_LIMITED`, HTTP 429, or 503 with Retry-After). */
+export declare class RateLimitedError extends OmiError {
+  readonly code: 'OMI_RATE_LIMITED'
+  /** How long the server asked to wait, in milliseconds. */
+  readonly retryAfterMs?: number
+}
+/** Any other error status from the server (`OMI_SERVER`). */
+export declare class ServerError extends OmiError {
+  readonly code: 'OMI_SERVER'
+  readonly serverCode?: string
+}
+/** The request did not complete: connection refused or dropped, DNS, TLS, timeout (`OMI_TRANSPORT`). */
+export declare class TransportError extends OmiError {
+  readonly code: 'OMI_TRANSPORT'
+  readonly connect: boolean
+  readonly timeout: boolean
+}
+/** The server answered something this client cannot read (`OMI_PROTOCOL`). */
+export declare class ProtocolError extends OmiError {
+  readonly code: 'OMI_PROTOCOL'
+}
+/** A wait was cancelled by its `AbortSignal` (`OMI_CANCELLED`); its `name` is `'AbortError'`. */
+export declare class CancelledError extends OmiError {
+  readonly code: 'OMI_CANCELLED'
+  readonly name: 'AbortError'
+}

@@ -1,0 +1,36 @@
+//! A cancel switch for one wait: the JavaScript wrapper fires it from an `AbortSignal`.
+
+use napi_derive::napi;
+use omi_push::CancellationToken;
+
+/// Cancels the wait it is passed to. Cancelling before the wait starts works too.
+#[napi]
+#[derive(Default)]
+pub struct CancelHandle {
+    token: CancellationToken,
+}
+
+#[napi]
+impl CancelHandle {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        CancelHandle::default()
+    }
+
+    /// Stops the wait: its promise rejects with a `cancelled` error and polling stops.
+    #[napi]
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+
+    #[napi(getter)]
+    pub fn cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
+impl CancelHandle {
+    pub fn token(&self) -> CancellationToken {
+        self.token.clone()
+    }
+}

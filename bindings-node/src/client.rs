@@ -1,0 +1,151 @@
+//! `NativeClient`: one method per core operation.
+
+use std::time::Duration;
+
+use napi::bindgen_prelude::PromiseRaw;
+use napi::{Env, Result};
+use napi_derive::napi;
+use omi_push::{Client, Config, Paths, runtime};
+
+use crate::cancel::CancelHandle;
+use crate::error::{IntoNapi, invalid};
+use crate::types::{ClientOptions, Device, Outcome, PathOptions, Status, TicketData, WaitOptions};
+
+/// The native client. Use the `Client` class of the package instead: it adds option checks,
+/// `AbortSignal` support and error classes.
+#[napi]
+pub struct NativeClient {
+    inner: Client,
+}
+
+fn core_paths(p: PathOptions) -> Paths {
+    let mut paths = Paths::default();
+    let set = |slot: &mut String, v: Option<String>| {
+        if let Some(v) = v {
+            *slot = v;
+        }
+    };
+    set(&mut paths.devices, p.devices);
+    set(&mut paths.push_device, p.push_device);
+    set(&mut paths.push_all, p.push_all);
+    set(&mut paths.confirmation, p.confirmation);
+    set(&mut paths.confirmation_query, p.confirmation_query);
+    paths
+}
+
+fn core_options(o: ClientOptions) -> omi_push::ClientOptions {
+    omi_push::ClientOptions {
+        base_url: o.base_url,
+        client_id: o.client_id,
+        client_secret: o.client_secret.map(omi_push::Secret::new),
+        access_token: o.access_token.map(omi_push::Secret::new),
+        client_auth: o.client_auth,
+        token_url: o.token_url,
+        scopes: o.scopes,
+        request_timeout_ms: o.request_timeout_ms,
+        poll_interval_ms: o.poll_interval_ms,
+        wait_timeout_ms: o.wait_timeout_ms,
+        max_retries: o.max_retries,
+        paths: o.paths.map(core_paths),
+        max_message_chars: o.max_message_chars.map(|n| n as usize),
+        allow_insecure_http: o.allow_insecure_http,
+        ca_cert_pem: o.ca_cert_pem,
+        user_agent_suffix: Some(o.user_agent_suffix.unwrap_or_else(|| "node".into())),
+    }
+}
+
+fn millis(field: &str, ms: Option<f64>) -> Result<Option<Duration>> {
+    match ms {
+        None => Ok(None),
+        Some(ms) => Duration::try_from_secs_f64(ms / 1000.0)
+            .map(Some)
+            .map_err(|_| invalid(field, "must be a non-negative, finite number of milliseconds")),
+    }
+}
+
+fn core_wait_options(o: Option<WaitOptions>) -> Result<omi_push::WaitOptions> {
+    let o = o.unwrap_or_default();
+    Ok(omi_push::WaitOptions {
+        timeout: millis("timeout", o.timeout_ms)?,
+        poll_interval: millis("poll_interval", o.poll_interval_ms)?,
+        cancel: None,
+    })
+}
+
+#[napi]
+impl NativeClient {
+    /// Builds a client; throws a `config` error for options that cannot work.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options: ClientOptions) -> Result<Self> {
+        let config = Config::from_options(core_options(options)).napi()?;
+        Ok(NativeClient { inner: Client::new(config).napi()? })
+    }
+
+    /// Lists the user's enrolled devices.
+    #[napi]
+    pub async fn list_devices(&self, user_id: String) -> Result<Vec<Device>> {
+        let client = self.inner.clone();
+        let devices = runtime::run(async move { client.list_devices(&user_id).await }).await.napi()?;
+        Ok(devices.into_iter().map(Device::from).collect())
+    }
+
+    /// Sends a push to one device, or to all of the user's devices without `deviceId`.
+    #[napi]
+    pub async fn send_push(
+        &self,
+        user_id: String,
+        device_id: Option<String>,
+        message: String,
+        nonce: Option<String>,
+    ) -> Result<TicketData> {
+        let client = self.inner.clone();
+        let ticket = runtime::run(async move {
+            client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await
+        })
+        .await
+        .napi()?;
+        Ok(ticket.into())
+    }
+
+    /// Reads the confirmation state once.
+    #[napi]
+    pub async fn confirmation_status(&self, nonce: String) -> Result<Status> {
+        let client = self.inner.clone();
+        let status = runtime::run(async move { client.confirmation_status(&nonce).await }).await.napi()?;
+        Ok(status.into())
+    }
+
+    /// Polls until the push is confirmed, rejected or expired, or the timeout passes. The
+    /// promise rejects with a `cancelled` error once `cancel` fires.
+    #[napi(catch_unwind, ts_return_type = "Promise<Outcome>")]
+    pub fn wait_for_confirmation<'env>(
+        &self,
+        env: &'env Env,
+        nonce: String,
+        options: Option<WaitOptions>,
+        cancel: Option<&CancelHandle>,
+    ) -> Result<PromiseRaw<'env, Outcome>> {
+        let mut options = core_wait_options(options)?;
+        options.cancel = cancel.map(CancelHandle::token);
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let outcome = runtime::run(async move { client.wait_for_confirmation(&nonce, options).await }).await.napi()?;
+            Ok(Outcome::from(outcome))
+        })
+    }
+
+    /// The blocking form of `waitForConfirmation`: it blocks the JavaScript thread until the
+    /// wait ends.
+    #[napi(catch_unwind)]
+    pub fn wait_for_confirmation_sync(&self, nonce: String, options: Option<WaitOptions>) -> Result<Outcome> {
+        let options = core_wait_options(options)?;
+        let outcome = runtime::block_on(self.inner.wait_for_confirmation(&nonce, options)).napi()?.napi()?;
+        Ok(outcome.into())
+    }
+
+    /// `Client { base_url: …, client_id=… }`; never the secret or a token.
+    #[napi]
+    pub fn describe(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+}

@@ -1,0 +1,14 @@
+//! Native half of the `omi-push` npm package. The JavaScript wrapper (`index.js`) is the
+//! public API: it checks argument types, wires `AbortSignal`s to [`cancel::CancelHandle`]
+//! and turns the structured errors of [`error`] into `OmiError` subclasses.
+//!
+//! Every function here converts arguments, calls one core function and converts the result;
+//! async work runs on the core's shared runtime (`omi_push::runtime::run`).
+
+mod cancel;
+mod client;
+mod debug;
+mod error;
+mod testing;
+mod ticket;
+mod types;

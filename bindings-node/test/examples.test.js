@@ -1,0 +1,199 @@
+'use strict'
+// Every code block of README.md is a region of a file in examples/: the blocks must match the
+// files, the files must pass `tsc --strict`, and each example is run against the simulator.
+const { test, before } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const { spawnSync, spawn } = require('node:child_process')
+const { Client, PushTicket } = require('omi-push')
+const { Simulator } = require('omi-push/testing')
+
+const ROOT = path.join(__dirname, '..')
+const OUT = path.join(ROOT, 'build', 'examples')
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+
+let typeCheck
+before(() => {
+  // The type check the README promises, then a plain transpile to run the examples.
+  typeCheck = spawnSync(process.execPath, [TSC, '-p', path.join(ROOT, 'examples', 'tsconfig.json'), '--strict', '--noEmit'], {
+    encoding: 'utf8',
+  })
+  const ts = require('typescript')
+  fs.rmSync(OUT, { recursive: true, force: true })
+  fs.mkdirSync(OUT, { recursive: true })
+  for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.ts'))) {
+    const source = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: file,
+    })
+    fs.writeFileSync(path.join(OUT, file.replace(/\.ts$/, '.js')), outputText)
+  }
+})
+
+function dedent(text) {
+  const lines = text.split('\n')
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)[0].length))
+  return lines.map((l) => l.slice(indent)).join('\n')
+}
+
+function regions() {
+  const out = new Map()
+  for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.ts'))) {
+    const text = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')
+    for (const m of text.matchAll(/\/\/ #region (\S+)\n([\s\S]*?)\/\/ #endregion/g)) {
+      out.set(m[1], dedent(m[2].replace(/\s+$/, '')))
+    }
+  }
+  return out
+}
+
+function simEnv(sim) {
+  return { ...process.env, OMI_BASE_URL: sim.baseUrl, OMI_CLIENT_ID: sim.clientId, OMI_CLIENT_SECRET: sim.clientSecret }
+}
+
+/** Runs a compiled example in a child process (async: the simulator lives in this process). */
+function runExample(file, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(OUT, file), ...args], { env })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill(), 30_000)
+    child.on('error', reject)
+    child.on('close', (status) => {
+      clearTimeout(timer)
+      resolve({ status, stdout, stderr })
+    })
+  })
+}
+
+test('tsc --strict --noEmit passes on the examples (every README block, and type tests)', () => {
+  assert.equal(typeCheck.status, 0, typeCheck.stdout + typeCheck.stderr)
+})
+
+test('every TypeScript block of the README is an example region, and the other way round', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\n+$/, ''))
+  const known = regions()
+  assert.ok(blocks.length >= 6)
+  for (const block of blocks) {
+    assert.ok([...known.values()].includes(block), `README block not found in examples/:\n${block.slice(0, 200)}`)
+  }
+  for (const [name, body] of known) assert.ok(blocks.includes(body), `region ${name} is not in the README`)
+})
+
+test('quick start: list, push, wait', async (t) => {
+  const sim = await Simulator.start({ autoRespond: { action: 'approve', delayMs: 300 } })
+  t.after(() => sim.stop())
+  const r = await runExample('quickstart.js', ['user-1'], simEnv(sim))
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(r.stdout, /^confirmed after \d+ ms\nconfirmed: go ahead\n$/)
+  assert.equal(sim.pushes()[0].deviceIds[0], 'dev-1')
+})
+
+async function withApp(t, simConfig) {
+  const { createApp } = require(path.join(OUT, 'express-app.js'))
+  const sim = await Simulator.start(simConfig)
+  t.after(() => sim.stop())
+  const client = new Client(sim.clientOptions({ pollIntervalMs: 100 }))
+  const server = createApp(client).listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  t.after(() => {
+    server.closeAllConnections()
+    return new Promise((resolve) => server.close(resolve))
+  })
+  return { sim, url: `http://127.0.0.1:${server.address().port}` }
+}
+
+test('Express route: confirmed → 200, rejected → 403, one push each', async (t) => {
+  const { sim, url } = await withApp(t, { autoRespond: { action: 'approve', delayMs: 200 } })
+  const ok = await fetch(`${url}/payment-method`, { method: 'POST', headers: { 'x-user-id': 'user-1' } })
+  assert.equal(ok.status, 200)
+  assert.deepEqual(await ok.json(), { changed: true })
+  sim.setAutoRespond({ action: 'reject', delayMs: 200 })
+  const no = await fetch(`${url}/payment-method`, { method: 'POST', headers: { 'x-user-id': 'user-1' } })
+  assert.equal(no.status, 403)
+  assert.deepEqual(await no.json(), { changed: false, outcome: 'rejected' })
+  const missing = await fetch(`${url}/payment-method`, { method: 'POST', headers: { 'x-user-id': 'nobody' } })
+  assert.equal(missing.status, 502)
+  assert.deepEqual(await missing.json(), { error: 'OMI_NOT_FOUND' })
+  assert.equal(sim.count('push_all', 'POST'), 3)
+})
+
+test('Express route: the browser leaving aborts the wait and polling stops', async (t) => {
+  const { sim, url } = await withApp(t, {})
+  const gone = fetch(`${url}/payment-method`, {
+    method: 'POST',
+    headers: { 'x-user-id': 'user-1' },
+    signal: AbortSignal.timeout(600),
+  })
+  await assert.rejects(gone, (e) => e.name === 'TimeoutError' || e.name === 'AbortError')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const n = sim.count('confirmation', 'GET')
+  assert.ok(n >= 1, 'the route was polling')
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  assert.equal(sim.count('confirmation', 'GET'), n, 'no poll after the browser left')
+})
+
+test('Express routes: the ticket as a string between two requests', async (t) => {
+  const { sim, url } = await withApp(t, { autoRespond: { action: 'approve', delayMs: 300 } })
+  const start = await fetch(`${url}/payment-method/start`, { method: 'POST', headers: { 'x-user-id': 'user-1' } })
+  const { ticket } = await start.json()
+  assert.equal(PushTicket.parse(ticket).nonce, sim.pushes()[0].nonce)
+  const waited = await fetch(`${url}/payment-method/wait/${ticket}`)
+  assert.deepEqual(await waited.json(), { outcome: 'confirmed' })
+})
+
+test('sync form in a script', async (t) => {
+  const sim = await Simulator.start({ autoRespond: { action: 'approve', delayMs: 300 } })
+  t.after(() => sim.stop())
+  const client = new Client(sim.clientOptions())
+  const ticket = await client.sendPush({ userId: 'user-1', deviceId: 'dev-1', message: 'from a worker' })
+  const r = await runExample('sync-worker.js', [String(ticket)], simEnv(sim))
+  assert.equal(r.status, 0, r.stderr)
+  assert.equal(r.stdout, 'confirmed\n')
+})
+
+test('AbortSignal example: timeout, user cancel, and a normal outcome', async (t) => {
+  const { waitOrGiveUp } = require(path.join(OUT, 'abort.js'))
+  const sim = await Simulator.start()
+  t.after(() => sim.stop())
+  const client = new Client(sim.clientOptions({ pollIntervalMs: 100 }))
+  const ticket = await client.sendPush({ userId: 'user-1', message: 'hi' })
+  assert.equal(await waitOrGiveUp(client, ticket, new AbortController().signal, 300), undefined)
+  const user = new AbortController()
+  setTimeout(() => user.abort(), 200)
+  assert.equal(await waitOrGiveUp(client, ticket, user.signal, 10_000), undefined)
+  setTimeout(() => sim.approve(ticket.nonce), 200)
+  const outcome = await waitOrGiveUp(client, ticket, new AbortController().signal, 10_000)
+  assert.equal(outcome.kind, 'confirmed')
+})
+
+test('error codes example', async (t) => {
+  const { explain } = require(path.join(OUT, 'errors.js'))
+  const sim = await Simulator.start({ allowedScopes: ['credential:omi:devices:get'] })
+  t.after(() => sim.stop())
+  const client = new Client(sim.clientOptions())
+  sim.addFault({ route: 'devices', status: 429, retryAfterS: 2, times: 1 })
+  assert.equal(explain(await client.listDevices('user-1').catch((e) => e)), 'slow down, retry in 2000 ms')
+  assert.equal(
+    explain(await client.sendPush({ userId: 'user-1', message: 'x' }).catch((e) => e)),
+    'the API client lacks the scope credential:omi:push-notification:post',
+  )
+  assert.equal(explain(await client.listDevices('ghost').catch((e) => e)), 'unknown user, device or push')
+  assert.throws(() => explain(new RangeError('not ours')), RangeError)
+})
+
+test('testing-helper example runs under node --test', () => {
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', path.join(OUT, 'payment.test.js')], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    // Run as a top-level test run, not as a child of this one.
+    env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+  })
+  assert.equal(r.status, 0, r.stdout + r.stderr)
+  assert.match(r.stdout, /pass 2/)
+})
