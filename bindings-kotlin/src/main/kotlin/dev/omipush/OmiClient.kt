@@ -1,0 +1,187 @@
+package dev.omipush
+
+import dev.omipush.ffi.NativeClient
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.atomic.AtomicBoolean
+import kotlin.time.Duration
+import kotlin.time.toKotlinDuration
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.future.future
+
+/**
+ * An OMI push client: list a user's devices, send a push, read or wait for the confirmation.
+ *
+ * Every operation comes in three forms that share one native runtime, one token cache and one
+ * connection pool:
+ * - `suspend` functions for coroutines (Ktor, Spring WebFlux): cancelling the coroutine stops
+ *   the request or the polling at once;
+ * - `...Blocking` functions for plain threads (Spring MVC, servlets, Java);
+ * - `...Async` functions returning a [CompletableFuture] for Java callers; cancelling the
+ *   future stops the work.
+ *
+ * Thread-safe; make one per configuration and share it. Close it when done.
+ */
+class OmiClient(config: OmiConfig) : AutoCloseable {
+    private val baseUrl = config.baseUrl
+    private val clientId = config.clientId
+    private val inner: NativeClient = native { NativeClient(config.toNative(), config.clientSecret, config.accessToken) }
+    private val closed = AtomicBoolean(false)
+
+    /** Runs the `...Async` forms; cancelled by [close]. */
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("omi-push"))
+
+    private fun client(): NativeClient {
+        check(!closed.get()) { "this OmiClient is closed" }
+        return inner
+    }
+
+    // ---- suspend -------------------------------------------------------------------------
+
+    /** Lists the user's enrolled devices. */
+    suspend fun listDevices(userId: String): List<Device> =
+        native { client().listDevices(userId) }.map { it.toPublic() }
+
+    /**
+     * Sends a push to one device, or to all of the user's devices when [deviceId] is `null`.
+     * Without a [nonce], a fresh one is generated. The request is never sent twice.
+     */
+    suspend fun sendPush(userId: String, message: String, deviceId: String? = null, nonce: String? = null): PushTicket =
+        native { client().sendPush(userId, deviceId, message, nonce) }.toPublic()
+
+    /** Reads the confirmation state once. */
+    suspend fun confirmationStatus(nonce: String): Status =
+        native { client().confirmationStatus(nonce) }.toPublic()
+
+    /**
+     * Polls until the push is confirmed, rejected or expired, or [timeout] passes (then the
+     * outcome is [OutcomeKind.TIMED_OUT]). `null` takes the configured defaults. Cancellable:
+     * cancelling the coroutine (or `withTimeout`) stops the polling at once.
+     */
+    suspend fun waitForConfirmation(nonce: String, timeout: Duration? = null, pollInterval: Duration? = null): Outcome =
+        native { client().waitForConfirmation(nonce, timeout?.toMillis(), pollInterval?.toMillis()) }.toPublic()
+
+    /** [waitForConfirmation] for a [ticket]. */
+    suspend fun waitForConfirmation(ticket: PushTicket, timeout: Duration? = null, pollInterval: Duration? = null): Outcome =
+        waitForConfirmation(ticket.nonce, timeout, pollInterval)
+
+    // ---- blocking --------------------------------------------------------------------------
+
+    /** Blocking [listDevices]. */
+    @Throws(OmiException::class)
+    fun listDevicesBlocking(userId: String): List<Device> =
+        native { client().listDevicesBlocking(userId) }.map { it.toPublic() }
+
+    /** Blocking [sendPush]. */
+    @JvmOverloads
+    @Throws(OmiException::class)
+    fun sendPushBlocking(userId: String, message: String, deviceId: String? = null, nonce: String? = null): PushTicket =
+        native { client().sendPushBlocking(userId, deviceId, message, nonce) }.toPublic()
+
+    /** Blocking [confirmationStatus]. */
+    @Throws(OmiException::class)
+    fun confirmationStatusBlocking(nonce: String): Status =
+        native { client().confirmationStatusBlocking(nonce) }.toPublic()
+
+    /**
+     * Blocking [waitForConfirmation]; blocks the calling thread until the outcome. Interrupting
+     * the thread stops the wait with [OmiException.Cancelled] (the interrupt flag stays set).
+     */
+    fun waitForConfirmationBlocking(nonce: String, timeout: Duration? = null, pollInterval: Duration? = null): Outcome =
+        waitBlocking(nonce, timeout?.toMillis(), pollInterval?.toMillis())
+
+    /** Blocking wait with the configured timeout and poll interval (for Java). */
+    @Throws(OmiException::class)
+    fun waitForConfirmationBlocking(nonce: String): Outcome = waitBlocking(nonce, null, null)
+
+    /** Blocking wait (for Java); a `null` value takes the configured default. */
+    @JvmOverloads
+    @Throws(OmiException::class)
+    fun waitForConfirmationBlocking(
+        nonce: String,
+        timeout: java.time.Duration?,
+        pollInterval: java.time.Duration? = null,
+    ): Outcome = waitBlocking(nonce, timeout?.toKotlinDuration()?.toMillis(), pollInterval?.toKotlinDuration()?.toMillis())
+
+    /**
+     * The wait runs on the native runtime while this thread waits in short slices, so that
+     * `Thread.interrupt()` (an executor's `shutdownNow`, `Future.cancel(true)`) stops it: the
+     * polling ends, the interrupt flag stays set and [OmiException.Cancelled] is thrown.
+     */
+    private fun waitBlocking(nonce: String, timeoutMs: Double?, pollIntervalMs: Double?): Outcome {
+        val task = native { client().startWait(nonce, timeoutMs, pollIntervalMs) }
+        task.use {
+            while (true) {
+                if (Thread.currentThread().isInterrupted) {
+                    task.cancel()
+                    throw OmiException.Cancelled("the waiting thread was interrupted")
+                }
+                native { task.waitSlice(INTERRUPT_CHECK_MS) }?.let { return it.toPublic() }
+            }
+        }
+    }
+
+    // ---- CompletableFuture -----------------------------------------------------------------
+
+    /** [listDevices] as a [CompletableFuture]. */
+    fun listDevicesAsync(userId: String): CompletableFuture<List<Device>> =
+        start { listDevices(userId) }
+
+    /** [sendPush] as a [CompletableFuture]. */
+    @JvmOverloads
+    fun sendPushAsync(
+        userId: String,
+        message: String,
+        deviceId: String? = null,
+        nonce: String? = null,
+    ): CompletableFuture<PushTicket> = start { sendPush(userId, message, deviceId, nonce) }
+
+    /** [confirmationStatus] as a [CompletableFuture]. */
+    fun confirmationStatusAsync(nonce: String): CompletableFuture<Status> =
+        start { confirmationStatus(nonce) }
+
+    /**
+     * [waitForConfirmation] as a [CompletableFuture]; `null` values take the configured
+     * defaults. Cancelling the future stops the polling.
+     */
+    @JvmOverloads
+    fun waitForConfirmationAsync(
+        nonce: String,
+        timeout: java.time.Duration? = null,
+        pollInterval: java.time.Duration? = null,
+    ): CompletableFuture<Outcome> =
+        start { waitForConfirmation(nonce, timeout?.toKotlinDuration(), pollInterval?.toKotlinDuration()) }
+
+    private fun <T> start(block: suspend CoroutineScope.() -> T): CompletableFuture<T> {
+        client()
+        return scope.future(block = block)
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    /**
+     * Cancels the pending `...Async` calls and frees the native client once no call uses it.
+     * Later calls throw [IllegalStateException]. Idempotent.
+     */
+    override fun close() {
+        if (closed.compareAndSet(false, true)) {
+            scope.cancel()
+            inner.close()
+        }
+    }
+
+    private companion object {
+        /** How often a blocking wait looks at its thread's interrupt flag. */
+        const val INTERRUPT_CHECK_MS = 100.0
+    }
+
+    override fun toString(): String = buildString {
+        append("OmiClient(baseUrl=").append(baseUrl)
+        if (clientId != null) append(", clientId=").append(clientId) else append(", static token")
+        if (closed.get()) append(", closed")
+        append(")")
+    }
+}

@@ -1,0 +1,130 @@
+package dev.omipush
+
+import dev.omipush.ffi.NativeOptions
+import dev.omipush.ffi.NativePaths
+import kotlin.time.Duration
+import kotlin.time.DurationUnit
+import kotlin.time.toKotlinDuration
+
+/** How the client authenticates at the token endpoint. */
+enum class ClientAuth {
+    /** HTTP Basic (`client_secret_basic`), the vendor's default. */
+    BASIC,
+
+    /** `client_id` and `client_secret` in the form body (`client_secret_post`). */
+    POST,
+}
+
+/** Endpoint path overrides; `null` keeps the default of the wire profile. */
+data class OmiPaths @JvmOverloads constructor(
+    val devices: String? = null,
+    val pushDevice: String? = null,
+    val pushAll: String? = null,
+    val confirmation: String? = null,
+    val confirmationQuery: String? = null,
+)
+
+/**
+ * Configuration of an [OmiClient]. Give either [clientId] and [clientSecret] (OAuth2 client
+ * credentials, cached and refreshed by the client) or [accessToken] (used as is). Unset values
+ * take the core's defaults. Validated when the client is built ([OmiException.Config]).
+ *
+ * `toString()` never shows the secret or the token. From Java, use [OmiConfig.builder].
+ */
+data class OmiConfig(
+    val baseUrl: String,
+    val clientId: String? = null,
+    val clientSecret: String? = null,
+    val accessToken: String? = null,
+    val clientAuth: ClientAuth? = null,
+    val tokenUrl: String? = null,
+    val scopes: List<String>? = null,
+    val requestTimeout: Duration? = null,
+    /** Default time between two polls of a wait (1 s). */
+    val pollInterval: Duration? = null,
+    /** Default timeout of a wait (120 s). */
+    val waitTimeout: Duration? = null,
+    val maxRetries: Int? = null,
+    val paths: OmiPaths? = null,
+    val maxMessageChars: Int? = null,
+    /** Allows `http://` to a host that is not loopback. Only for test networks. */
+    val allowInsecureHttp: Boolean = false,
+    /** An extra trusted CA certificate (PEM). */
+    val caCertPem: String? = null,
+    /** Names the caller in the User-Agent. */
+    val userAgentSuffix: String? = null,
+) {
+    override fun toString(): String = buildString {
+        append("OmiConfig(baseUrl=").append(baseUrl)
+        if (clientId != null) append(", clientId=").append(clientId)
+        if (clientSecret != null) append(", clientSecret=***")
+        if (accessToken != null) append(", accessToken=***")
+        clientAuth?.let { append(", clientAuth=").append(it) }
+        tokenUrl?.let { append(", tokenUrl=").append(it) }
+        scopes?.let { append(", scopes=").append(it) }
+        requestTimeout?.let { append(", requestTimeout=").append(it) }
+        pollInterval?.let { append(", pollInterval=").append(it) }
+        waitTimeout?.let { append(", waitTimeout=").append(it) }
+        maxRetries?.let { append(", maxRetries=").append(it) }
+        paths?.let { append(", paths=").append(it) }
+        maxMessageChars?.let { append(", maxMessageChars=").append(it) }
+        if (allowInsecureHttp) append(", allowInsecureHttp=true")
+        if (caCertPem != null) append(", caCertPem=<").append(caCertPem.length).append(" chars>")
+        userAgentSuffix?.let { append(", userAgentSuffix=").append(it) }
+        append(")")
+    }
+
+    /** Everything but the secret and the token, which travel as separate arguments. */
+    internal fun toNative(): NativeOptions = NativeOptions(
+        baseUrl = baseUrl,
+        clientId = clientId,
+        clientAuth = clientAuth?.name?.lowercase(),
+        tokenUrl = tokenUrl,
+        scopes = scopes,
+        requestTimeoutMs = requestTimeout?.toMillis(),
+        pollIntervalMs = pollInterval?.toMillis(),
+        waitTimeoutMs = waitTimeout?.toMillis(),
+        maxRetries = maxRetries,
+        paths = paths?.let {
+            NativePaths(it.devices, it.pushDevice, it.pushAll, it.confirmation, it.confirmationQuery)
+        },
+        maxMessageChars = maxMessageChars,
+        allowInsecureHttp = allowInsecureHttp,
+        caCertPem = caCertPem,
+        userAgentSuffix = userAgentSuffix ?: defaultUserAgent,
+    )
+
+    /** A builder for Java callers (and anyone who prefers one). */
+    class Builder(private var config: OmiConfig) {
+        fun clientCredentials(clientId: String, clientSecret: String) =
+            apply { config = config.copy(clientId = clientId, clientSecret = clientSecret, accessToken = null) }
+
+        fun accessToken(token: String) =
+            apply { config = config.copy(accessToken = token, clientId = null, clientSecret = null) }
+
+        fun clientAuth(auth: ClientAuth) = apply { config = config.copy(clientAuth = auth) }
+        fun tokenUrl(url: String) = apply { config = config.copy(tokenUrl = url) }
+        fun scopes(scopes: List<String>) = apply { config = config.copy(scopes = scopes.toList()) }
+        fun requestTimeout(d: java.time.Duration) = apply { config = config.copy(requestTimeout = d.toKotlinDuration()) }
+        fun pollInterval(d: java.time.Duration) = apply { config = config.copy(pollInterval = d.toKotlinDuration()) }
+        fun waitTimeout(d: java.time.Duration) = apply { config = config.copy(waitTimeout = d.toKotlinDuration()) }
+        fun maxRetries(n: Int) = apply { config = config.copy(maxRetries = n) }
+        fun paths(paths: OmiPaths) = apply { config = config.copy(paths = paths) }
+        fun maxMessageChars(n: Int) = apply { config = config.copy(maxMessageChars = n) }
+        fun allowInsecureHttp(allow: Boolean) = apply { config = config.copy(allowInsecureHttp = allow) }
+        fun caCertPem(pem: String) = apply { config = config.copy(caCertPem = pem) }
+        fun userAgentSuffix(suffix: String) = apply { config = config.copy(userAgentSuffix = suffix) }
+        fun build(): OmiConfig = config
+    }
+
+    companion object {
+        @JvmStatic
+        fun builder(baseUrl: String): Builder = Builder(OmiConfig(baseUrl))
+
+        private val defaultUserAgent: String by lazy {
+            "kotlin/${KotlinVersion.CURRENT}; java/${System.getProperty("java.version") ?: "?"}"
+        }
+    }
+}
+
+internal fun Duration.toMillis(): Double = toDouble(DurationUnit.MILLISECONDS)

@@ -1,0 +1,77 @@
+package dev.omipush.java;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.omipush.Device;
+import dev.omipush.OmiClient;
+import dev.omipush.OmiConfig;
+import dev.omipush.OmiException;
+import dev.omipush.Outcome;
+import dev.omipush.OutcomeKind;
+import dev.omipush.PushTicket;
+import dev.omipush.State;
+import dev.omipush.testing.Simulator;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Plain Java, no coroutines: the blocking and the CompletableFuture forms. */
+class JavaUsageTest {
+
+    @Test
+    void sendAndWaitBlocking() {
+        try (Simulator sim = Simulator.start();
+             OmiClient client = new OmiClient(OmiConfig.builder(sim.getBaseUrl())
+                     .clientCredentials(sim.getClientId(), sim.getClientSecret())
+                     .pollInterval(Duration.ofMillis(50))
+                     .build())) {
+            List<Device> devices = client.listDevicesBlocking("user-1");
+            assertEquals("dev-1", devices.get(0).getId());
+
+            PushTicket ticket = client.sendPushBlocking("user-1", "Confirm the new payee", devices.get(0).getId());
+            assertEquals(State.PENDING, client.confirmationStatusBlocking(ticket.getNonce()).getState());
+            sim.approve(ticket.getNonce());
+            Outcome outcome = client.waitForConfirmationBlocking(ticket.getNonce(), Duration.ofSeconds(5));
+            assertEquals(OutcomeKind.CONFIRMED, outcome.getKind());
+            assertTrue(outcome.isConfirmed());
+            assertTrue(outcome.getPolls() >= 1);
+            assertTrue(outcome.getElapsedMillis() >= 0);
+
+            PushTicket again = PushTicket.parse(ticket.toString());
+            assertEquals(ticket, again);
+
+            OmiException.NotFound e = assertThrows(OmiException.NotFound.class, () -> client.listDevicesBlocking("nobody"));
+            assertEquals("USER_NOT_FOUND", e.getCode());
+            assertEquals(Integer.valueOf(404), e.getStatus());
+        }
+    }
+
+    @Test
+    void sendAndWaitWithCompletableFutures() throws Exception {
+        try (Simulator sim = Simulator.start();
+             OmiClient client = new OmiClient(OmiConfig.builder(sim.getBaseUrl())
+                     .clientCredentials(sim.getClientId(), sim.getClientSecret())
+                     .build())) {
+            PushTicket ticket = client.sendPushAsync("user-1", "Confirm the transfer", "dev-1").get(10, TimeUnit.SECONDS);
+            CompletableFuture<Outcome> waiting =
+                    client.waitForConfirmationAsync(ticket.getNonce(), Duration.ofSeconds(5), Duration.ofMillis(50));
+            sim.reject(ticket.getNonce());
+            String result = waiting
+                    .thenApply(o -> o.getKind() == OutcomeKind.REJECTED ? "rejected by the user" : "other")
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals("rejected by the user", result);
+
+            CompletableFuture<PushTicket> bad = client.sendPushAsync("user-1", "", "dev-1");
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
+            OmiException.InvalidArgument invalid = assertInstanceOf(OmiException.InvalidArgument.class, failure.getCause());
+            assertEquals("message", invalid.getField());
+            assertEquals("invalid_argument", invalid.getKind());
+        }
+    }
+}

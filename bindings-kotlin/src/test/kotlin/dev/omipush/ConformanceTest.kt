@@ -1,0 +1,197 @@
+package dev.omipush
+
+import dev.omipush.testing.Simulator
+import java.io.File
+import kotlin.time.Duration.Companion.milliseconds
+import kotlinx.coroutines.runBlocking
+import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
+
+/**
+ * Runs every scenario of `tests/conformance/` unchanged, each as its own test, through the
+ * public API: once with the `suspend` functions and once with the blocking ones. Simulator-side
+ * steps go to [Simulator.control].
+ */
+class ConformanceTest {
+    private val dir = File(System.getProperty("omipush.conformanceDir") ?: "../tests/conformance")
+
+    private fun scenarios(): List<File> =
+        (dir.listFiles { f -> f.name.endsWith(".json") } ?: emptyArray()).sortedBy { it.name }
+
+    @TestFactory
+    fun suspendApi(): List<DynamicTest> = tests(blocking = false)
+
+    @TestFactory
+    fun blockingApi(): List<DynamicTest> = tests(blocking = true)
+
+    private fun tests(blocking: Boolean): List<DynamicTest> {
+        val files = scenarios()
+        assertTrue(files.size >= 15, "expected the conformance scenarios in ${dir.absolutePath}, found ${files.size}")
+        return files.map { f -> DynamicTest.dynamicTest(f.nameWithoutExtension) { run(JSONObject(f.readText()), blocking) } }
+    }
+
+    private class StepFailed(message: String) : AssertionError(message)
+
+    private fun run(scenario: JSONObject, blocking: Boolean) {
+        val simConfig = scenario.optJSONObject("sim") ?: JSONObject()
+        simConfig.put("mode", "test")
+        Simulator.start(simConfig.toString()).use { sim ->
+            OmiClient(clientConfig(sim, scenario.optJSONObject("client") ?: JSONObject())).use { client ->
+                val api: Api = if (blocking) BlockingApi(client) else SuspendApi(client)
+                val tickets = mutableMapOf<String, PushTicket>()
+                val steps = scenario.getJSONArray("steps")
+                for (i in 0 until steps.length()) {
+                    val step = steps.getJSONObject(i)
+                    step.optString("ticket", "").takeIf { it.isNotEmpty() }?.let { name ->
+                        val t = tickets[name] ?: throw StepFailed("step $i: no ticket saved as $name")
+                        step.put("nonce", t.nonce)
+                    }
+                    try {
+                        runStep(step, api, sim, tickets)
+                    } catch (e: StepFailed) {
+                        throw StepFailed("step $i (${step.getString("do")}): ${e.message}")
+                    }
+                }
+            }
+        }
+    }
+
+    private fun clientConfig(sim: Simulator, c: JSONObject): OmiConfig {
+        var config = if (c.has("access_token")) {
+            OmiConfig(baseUrl = sim.baseUrl, accessToken = c.getString("access_token"))
+        } else {
+            val secret = if (c.optBoolean("wrong_secret")) "wrong-secret" else sim.clientSecret
+            OmiConfig(baseUrl = sim.baseUrl, clientId = sim.clientId, clientSecret = secret)
+        }
+        for (key in c.keySet()) {
+            config = when (key) {
+                "access_token", "wrong_secret" -> config
+                "poll_interval_ms" -> config.copy(pollInterval = c.getDouble(key).milliseconds)
+                "request_timeout_ms" -> config.copy(requestTimeout = c.getDouble(key).milliseconds)
+                "wait_timeout_ms" -> config.copy(waitTimeout = c.getDouble(key).milliseconds)
+                "client_auth" -> config.copy(clientAuth = ClientAuth.valueOf(c.getString(key).uppercase()))
+                "token_url" -> config.copy(tokenUrl = c.getString(key))
+                "scopes" -> config.copy(scopes = c.getJSONArray(key).map { it as String })
+                "max_message_chars" -> config.copy(maxMessageChars = c.getInt(key))
+                "max_retries" -> config.copy(maxRetries = c.getInt(key))
+                "allow_insecure_http" -> config.copy(allowInsecureHttp = c.getBoolean(key))
+                else -> throw StepFailed("client option `$key` is not mapped by this runner")
+            }
+        }
+        return config
+    }
+
+    /** A string argument, or `{"repeat": "x", "times": n}`. */
+    private fun JSONObject.str(key: String): String? = when (val v = opt(key)) {
+        null, JSONObject.NULL -> null
+        is String -> v
+        is JSONObject -> v.getString("repeat").repeat(v.getInt("times"))
+        else -> throw StepFailed("`$key` is neither a string nor a repeat object")
+    }
+
+    private fun runStep(step: JSONObject, api: Api, sim: Simulator, tickets: MutableMap<String, PushTicket>) {
+        val expect = step.optJSONObject("expect") ?: JSONObject()
+        fun <T> call(block: () -> T, onOk: (T) -> Unit) {
+            val result = try {
+                block()
+            } catch (e: OmiException) {
+                checkError(e, expect)
+                return
+            }
+            if (expect.has("error")) throw StepFailed("expected error ${expect["error"]}, got $result")
+            onOk(result)
+        }
+        when (step.getString("do")) {
+            "list_devices" -> call({ api.listDevices(step.str("user_id")!!) }) { devices ->
+                expect.optJSONArray("device_ids")?.let { want ->
+                    val ids = devices.map { it.id }
+                    if (ids != want.map { it as String }) throw StepFailed("devices $ids, expected $want")
+                }
+            }
+            "send_push" -> call({
+                api.sendPush(step.str("user_id")!!, step.str("message")!!, step.str("device_id"), step.str("nonce"))
+            }) { ticket ->
+                if (PushTicket.parse(ticket.toString()) != ticket) throw StepFailed("ticket does not round-trip")
+                step.optString("save", "").takeIf { it.isNotEmpty() }?.let { tickets[it] = ticket }
+            }
+            "status" -> call({ api.status(step.str("nonce")!!) }) { status ->
+                val got = status.state.name.lowercase()
+                if (expect.has("state") && expect.getString("state") != got) {
+                    throw StepFailed("state $got (${status.raw}), expected ${expect["state"]}")
+                }
+            }
+            "wait" -> call({
+                api.wait(
+                    step.str("nonce")!!,
+                    step.getLong("timeout_ms"),
+                    if (step.has("poll_interval_ms")) step.getLong("poll_interval_ms") else null,
+                )
+            }) { outcome ->
+                val got = outcome.kind.name.lowercase()
+                if (expect.has("outcome") && expect.getString("outcome") != got) {
+                    throw StepFailed("outcome $got, expected ${expect["outcome"]}")
+                }
+            }
+            else -> try {
+                sim.control(step.toString())
+            } catch (e: Exception) {
+                throw StepFailed("simulator step failed: ${e.message}")
+            }
+        }
+    }
+
+    private fun checkError(e: OmiException, expect: JSONObject) {
+        val want = expect.optString("error", "")
+        if (want.isEmpty()) throw StepFailed("unexpected ${e.kind} error: ${e.message}")
+        if (e.kind != want) throw StepFailed("expected error $want, got ${e.kind}: ${e.message}")
+        val expectedClass = when (want) {
+            "invalid_argument" -> OmiException.InvalidArgument::class
+            "config" -> OmiException.Config::class
+            "authentication" -> OmiException.Authentication::class
+            "permission_denied" -> OmiException.PermissionDenied::class
+            "not_found" -> OmiException.NotFound::class
+            "rate_limited" -> OmiException.RateLimited::class
+            "server" -> OmiException.Server::class
+            "transport" -> OmiException.Transport::class
+            "protocol" -> OmiException.Protocol::class
+            "cancelled" -> OmiException.Cancelled::class
+            else -> throw StepFailed("unknown error kind $want")
+        }
+        if (!expectedClass.isInstance(e)) throw StepFailed("$want raised as ${e::class.simpleName}")
+        if (expect.has("field")) {
+            val field = (e as? OmiException.InvalidArgument)?.field
+            if (field != expect.getString("field")) throw StepFailed("expected field ${expect["field"]}, got $field")
+        }
+        if (expect.has("scope")) {
+            val scope = (e as? OmiException.PermissionDenied)?.scope
+            if (scope != expect.getString("scope")) throw StepFailed("expected scope ${expect["scope"]}, got $scope")
+        }
+    }
+
+    private interface Api {
+        fun listDevices(userId: String): List<Device>
+        fun sendPush(userId: String, message: String, deviceId: String?, nonce: String?): PushTicket
+        fun status(nonce: String): Status
+        fun wait(nonce: String, timeoutMs: Long, pollIntervalMs: Long?): Outcome
+    }
+
+    private class SuspendApi(val c: OmiClient) : Api {
+        override fun listDevices(userId: String) = runBlocking { c.listDevices(userId) }
+        override fun sendPush(userId: String, message: String, deviceId: String?, nonce: String?) =
+            runBlocking { c.sendPush(userId, message, deviceId, nonce) }
+        override fun status(nonce: String) = runBlocking { c.confirmationStatus(nonce) }
+        override fun wait(nonce: String, timeoutMs: Long, pollIntervalMs: Long?) =
+            runBlocking { c.waitForConfirmation(nonce, timeoutMs.milliseconds, pollIntervalMs?.milliseconds) }
+    }
+
+    private class BlockingApi(val c: OmiClient) : Api {
+        override fun listDevices(userId: String) = c.listDevicesBlocking(userId)
+        override fun sendPush(userId: String, message: String, deviceId: String?, nonce: String?) =
+            c.sendPushBlocking(userId, message, deviceId, nonce)
+        override fun status(nonce: String) = c.confirmationStatusBlocking(nonce)
+        override fun wait(nonce: String, timeoutMs: Long, pollIntervalMs: Long?) =
+            c.waitForConfirmationBlocking(nonce, timeoutMs.milliseconds, pollIntervalMs?.milliseconds)
+    }
+}

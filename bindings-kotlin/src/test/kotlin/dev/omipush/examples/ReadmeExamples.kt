@@ -1,0 +1,65 @@
+package dev.omipush.examples
+
+// The README's Kotlin examples, compiled and run by the build (ReadmeTest checks that the
+// README shows exactly this code).
+
+import dev.omipush.OmiClient
+import dev.omipush.OmiConfig
+import dev.omipush.OmiException
+import dev.omipush.OutcomeKind
+import dev.omipush.PushTicket
+import dev.omipush.testing.Simulator
+import kotlin.time.Duration.Companion.seconds
+
+// readme:suspend
+class PaymentMethodService(private val omi: OmiClient) {
+    /** Called from a Ktor route or a Spring WebFlux handler: suspends, never blocks a thread. */
+    suspend fun confirmChange(userId: String): Boolean {
+        val device = omi.listDevices(userId).firstOrNull() ?: return false
+        val ticket = omi.sendPush(userId, "Confirm the change of your payment method", deviceId = device.id)
+        val outcome = omi.waitForConfirmation(ticket.nonce, timeout = 60.seconds)
+        return when (outcome.kind) {
+            OutcomeKind.CONFIRMED -> true
+            OutcomeKind.REJECTED, OutcomeKind.EXPIRED, OutcomeKind.TIMED_OUT -> false
+        }
+    }
+}
+// end
+
+// readme:blocking
+fun confirmOnPlainThread(omi: OmiClient, userId: String): String = try {
+    val ticket = omi.sendPushBlocking(userId, "Sign in from a new browser?")
+    val stored: String = ticket.toString() // keep it in the session, wait in another request
+    val outcome = omi.waitForConfirmationBlocking(PushTicket.parse(stored).nonce, timeout = 30.seconds)
+    if (outcome.isConfirmed) "approved" else "not approved (${outcome.kind})"
+} catch (e: OmiException.RateLimited) {
+    "slow down, retry after ${e.retryAfter}"
+} catch (e: OmiException) {
+    "failed: ${e.kind}"
+}
+// end
+
+// readme:config
+fun makeClient(baseUrl: String, clientSecret: String): OmiClient = OmiClient(
+    OmiConfig(
+        baseUrl = baseUrl, // e.g. https://tenant.example
+        clientId = "my-service",
+        clientSecret = clientSecret,
+        pollInterval = 1.seconds,
+    ),
+)
+// end
+
+// readme:testing
+fun integrationTestSketch() {
+    Simulator.start().use { sim ->
+        sim.addUser("alice", listOf(dev.omipush.testing.SimDevice("phone-1", "Pixel 9", "android")))
+        OmiClient(sim.clientConfig()).use { omi ->
+            val ticket = omi.sendPushBlocking("alice", "Approve the transfer?", "phone-1")
+            sim.approve(ticket.nonce) // or reject / expire, or open sim.phoneUrl("phone-1") in a browser
+            check(omi.waitForConfirmationBlocking(ticket.nonce, timeout = 5.seconds).isConfirmed)
+            check(sim.requestLog().count { it.route == "push_device" } == 1)
+        }
+    }
+}
+// end
