@@ -31,24 +31,19 @@ pub(crate) trait IntoNative {
 
 impl IntoNative for Error {
     fn into_native(self) -> NativeError {
-        let (reason, connect, timeout) = match &self {
-            Error::InvalidArgument { reason, .. } => (Some(reason.clone()), false, false),
-            Error::Transport { connect, timeout, .. } => (None, *connect, *timeout),
-            _ => (None, false, false),
-        };
         NativeError::Failure {
             kind: self.kind().as_str().to_string(),
             text: self.to_string(),
             retryable: self.is_retryable(),
             field: self.field().map(str::to_string),
-            reason,
+            reason: self.reason().map(str::to_string),
             status: self.status().map(i32::from),
             code: self.code().map(str::to_string),
             request_id: self.request_id().map(str::to_string),
             retry_after_ms: self.retry_after().map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
             scope: self.missing_scope().map(str::to_string),
-            connect,
-            timeout,
+            connect: self.is_connect(),
+            timeout: self.is_timeout(),
         }
     }
 }

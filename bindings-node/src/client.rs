@@ -1,6 +1,5 @@
 //! `NativeClient`: one method per core operation.
 
-use std::time::Duration;
 
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
@@ -8,7 +7,7 @@ use napi_derive::napi;
 use omi_push::{Client, Config, Paths, runtime};
 
 use crate::cancel::CancelHandle;
-use crate::error::{IntoNapi, invalid};
+use crate::error::IntoNapi;
 use crate::types::{ClientOptions, Device, Outcome, PathOptions, Status, TicketData, WaitOptions};
 
 /// The native client. Use the `Client` class of the package instead: it adds option checks,
@@ -54,22 +53,9 @@ fn core_options(o: ClientOptions) -> omi_push::ClientOptions {
     }
 }
 
-fn millis(field: &str, ms: Option<f64>) -> Result<Option<Duration>> {
-    match ms {
-        None => Ok(None),
-        Some(ms) => Duration::try_from_secs_f64(ms / 1000.0)
-            .map(Some)
-            .map_err(|_| invalid(field, "must be a non-negative, finite number of milliseconds")),
-    }
-}
-
 fn core_wait_options(o: Option<WaitOptions>) -> Result<omi_push::WaitOptions> {
     let o = o.unwrap_or_default();
-    Ok(omi_push::WaitOptions {
-        timeout: millis("timeout", o.timeout_ms)?,
-        poll_interval: millis("poll_interval", o.poll_interval_ms)?,
-        cancel: None,
-    })
+    omi_push::WaitOptions::from_millis(o.timeout_ms, o.poll_interval_ms).napi()
 }
 
 #[napi]

@@ -40,20 +40,11 @@ pub fn to_napi(e: &Error) -> napi::Error {
     if let Some(field) = e.field() {
         f.insert("field".into(), json!(field));
     }
-    if let Error::Transport { connect, timeout, .. } = e {
-        f.insert("connect".into(), json!(connect));
-        f.insert("timeout".into(), json!(timeout));
+    if e.kind() == omi_push::ErrorKind::Transport {
+        f.insert("connect".into(), json!(e.is_connect()));
+        f.insert("timeout".into(), json!(e.is_timeout()));
     }
     payload(e.kind().as_str(), e.to_string(), f)
-}
-
-/// A refused argument that the JavaScript wrapper did not already catch.
-pub fn invalid(field: &str, reason: impl Into<String>) -> napi::Error {
-    let mut f = Map::new();
-    f.insert("field".into(), json!(field));
-    f.insert("retryable".into(), json!(false));
-    let reason = reason.into();
-    payload("invalid_argument", format!("invalid argument `{field}`: {reason}"), f)
 }
 
 /// A simulator (testing helper) failure.

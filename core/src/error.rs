@@ -178,6 +178,24 @@ impl Error {
         }
     }
 
+    /// Why the argument was refused.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Error::InvalidArgument { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// True for a transport failure before the connection was established.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport { connect: true, .. })
+    }
+
+    /// True for a transport failure that timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { timeout: true, .. })
+    }
+
     /// Converts a reqwest failure without its URL (which may carry a nonce) and without any
     /// header (which would carry the token).
     pub(crate) fn transport(err: reqwest::Error) -> Error {

@@ -75,6 +75,16 @@ pub(crate) fn timeout(field: &str, d: Option<Duration>) -> Result<()> {
     }
 }
 
+/// A duration given in (possibly fractional) milliseconds.
+pub(crate) fn millis(field: &str, ms: f64) -> Result<Duration> {
+    if !ms.is_finite() || ms <= 0.0 {
+        return Err(Error::invalid(field, "must be a positive, finite number"));
+    }
+    let d = Duration::from_secs_f64(ms.min(MAX_WAIT.as_secs_f64() * 1000.0 + 1.0) / 1000.0);
+    timeout(field, Some(d))?;
+    Ok(d)
+}
+
 /// A fresh nonce: 144 bits straight from the OS CSPRNG (no user-space generator, which a
 /// `fork()` would duplicate), base64url without padding (24 characters).
 pub fn generate_nonce() -> Result<String> {
@@ -126,6 +136,14 @@ mod tests {
         assert!(nonce("short").is_err());
         assert!(nonce("has space in it 1234").is_err());
         assert!(nonce("0123456789abcdef/x").is_err());
+    }
+
+    #[test]
+    fn millis_values() {
+        assert_eq!(millis("timeout", 1500.0).expect("ok"), Duration::from_millis(1500));
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 86_400_001.0] {
+            assert_eq!(millis("timeout", bad).expect_err("bad").field(), Some("timeout"));
+        }
     }
 
     #[test]

@@ -43,6 +43,16 @@ impl WaitOptions {
         self.cancel = Some(t);
         self
     }
+
+    /// From milliseconds as the bindings receive them (JS numbers, Python floats × 1000):
+    /// NaN, infinite, zero, negative or over-a-day values are `InvalidArgument`.
+    pub fn from_millis(timeout_ms: Option<f64>, poll_interval_ms: Option<f64>) -> Result<WaitOptions> {
+        Ok(WaitOptions {
+            timeout: timeout_ms.map(|ms| crate::validate::millis("timeout", ms)).transpose()?,
+            poll_interval: poll_interval_ms.map(|ms| crate::validate::millis("poll_interval", ms)).transpose()?,
+            cancel: None,
+        })
+    }
 }
 
 /// How a wait ended.
