@@ -1,0 +1,58 @@
+"""omi_push: ask a logged-in user to confirm a sensitive action on their enrolled phone,
+through the OneWelcome/Thales Mobile Identity (OMI) push API.
+
+Quick start (blocking)::
+
+    from omi_push import Client
+
+    client = Client("https://tenant.example", client_id="...", client_secret="...")
+    ticket = client.send_push("user-1", "Confirm the change of your payment method")
+    outcome = client.wait_for_confirmation(ticket, timeout=60)
+    if outcome.confirmed:
+        ...
+
+:class:`AsyncClient` has the same methods for asyncio. Failures raise subclasses of
+:class:`OmiError` (see :mod:`omi_push.errors`); :mod:`omi_push.testing` has an embedded
+simulator for your own tests. Library events go to the ``logging`` logger ``omi_push``.
+"""
+
+from ._native import Device, Outcome, PushTicket, Status, __version__, generate_nonce
+from ._client import AsyncClient, Client, Seconds
+from .errors import (
+    AuthenticationError,
+    CancelledError,
+    ConfigError,
+    InvalidArgumentError,
+    NotFoundError,
+    OmiError,
+    PermissionDeniedError,
+    ProtocolError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ServerError,
+    TransportError,
+)
+
+__all__ = [
+    "__version__",
+    "Client",
+    "AsyncClient",
+    "Device",
+    "PushTicket",
+    "Status",
+    "Outcome",
+    "Seconds",
+    "generate_nonce",
+    "OmiError",
+    "InvalidArgumentError",
+    "ConfigError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "RateLimitedError",
+    "ServerError",
+    "TransportError",
+    "RequestTimeoutError",
+    "ProtocolError",
+    "CancelledError",
+]

@@ -1,0 +1,271 @@
+"""The public clients: :class:`Client` (blocking) and :class:`AsyncClient` (asyncio).
+
+Both wrap the same native client; all behaviour (tokens, retries, the poll loop) lives in the
+Rust core. Blocking calls release the GIL and answer Ctrl-C; async calls run on the core's
+runtime, and cancelling the awaiting task stops the work.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from types import TracebackType
+from typing import List, Mapping, Optional, Sequence, Type, TypeVar, Union
+
+from . import _native
+from ._native import Device, Outcome, PushTicket, Status
+
+__all__ = ["Client", "AsyncClient", "Seconds"]
+
+Seconds = Union[float, timedelta]
+"""A duration: a number of seconds (int or float) or a :class:`datetime.timedelta`."""
+
+_USER_AGENT = f"python/{sys.version_info[0]}.{sys.version_info[1]}"
+
+_Self = TypeVar("_Self", bound="_BaseClient")
+
+
+class _BaseClient:
+    """Configuration and lifecycle shared by :class:`Client` and :class:`AsyncClient`."""
+
+    __slots__ = ("_core",)
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        access_token: Optional[str] = None,
+        client_auth: Optional[str] = None,
+        token_url: Optional[str] = None,
+        scopes: Optional[Sequence[str]] = None,
+        request_timeout: Optional[Seconds] = None,
+        poll_interval: Optional[Seconds] = None,
+        wait_timeout: Optional[Seconds] = None,
+        max_retries: Optional[int] = None,
+        paths: Optional[Mapping[str, str]] = None,
+        max_message_chars: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
+        ca_cert_pem: Optional[str] = None,
+    ) -> None:
+        """Creates a client. No request is sent until the first call.
+
+        Args:
+            base_url: The OMI API's base URL, e.g. ``https://tenant.example``. ``http://``
+                is accepted only for loopback addresses unless ``allow_insecure_http``.
+            client_id: The OAuth2 client id (client-credentials grant).
+            client_secret: The OAuth2 client secret. Never shown in a repr, an error or a log.
+            access_token: A token obtained elsewhere, used as is, instead of
+                ``client_id``/``client_secret``.
+            client_auth: ``"basic"`` (default) or ``"post"``: how the client authenticates
+                at the token endpoint.
+            token_url: The token endpoint; defaults to ``{base_url}/auth/oauth2.0/v1/token``.
+            scopes: Scopes to request; defaults to the four push scopes.
+            request_timeout: Timeout of one HTTP request (default 10 s).
+            poll_interval: Default time between two polls of a wait (default 1 s).
+            wait_timeout: Default timeout of a wait (default 120 s).
+            max_retries: Retries of one idempotent request on transient failures (default 2).
+            paths: Endpoint path overrides: keys ``devices``, ``push_device``, ``push_all``,
+                ``confirmation``, ``confirmation_query``.
+            max_message_chars: Longest push message accepted (default 1024).
+            allow_insecure_http: Allow ``http://`` to a host that is not loopback (test
+                networks only).
+            ca_cert_pem: An extra trusted CA certificate in PEM form.
+
+        Raises:
+            ConfigError: The configuration cannot work (a ``ValueError``).
+            TypeError: An argument has the wrong type.
+        """
+        self._core = _native.Core(
+            base_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            access_token=access_token,
+            client_auth=client_auth,
+            token_url=token_url,
+            scopes=scopes,
+            request_timeout=request_timeout,
+            poll_interval=poll_interval,
+            wait_timeout=wait_timeout,
+            max_retries=max_retries,
+            paths=dict(paths) if paths is not None else None,
+            max_message_chars=max_message_chars,
+            allow_insecure_http=allow_insecure_http,
+            ca_cert_pem=ca_cert_pem,
+            user_agent=_USER_AGENT,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return self._core.base_url
+
+    @property
+    def client_id(self) -> Optional[str]:
+        """The OAuth client id, or ``None`` when a static access token is used."""
+        return self._core.client_id
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._core.closed
+
+    def close(self) -> None:
+        """Releases the connection pool and the token cache.
+
+        Later calls raise :class:`ConfigError`; calls already running finish normally.
+        Closing twice is fine.
+        """
+        self._core.close()
+
+    def __repr__(self) -> str:
+        who = f"client_id={self.client_id!r}" if self.client_id is not None else "access_token=***"
+        closed = ", closed" if self.closed else ""
+        return f"{type(self).__name__}(base_url={self.base_url!r}, {who}{closed})"
+
+
+class Client(_BaseClient):
+    """A blocking OMI push client, safe to share between threads.
+
+    Every call releases the GIL while it waits, so other Python threads keep running, and
+    answers Ctrl-C (``KeyboardInterrupt``), which also stops its network activity. A client
+    created before ``os.fork()`` keeps working in the child (pre-fork servers such as
+    gunicorn). Use it as a context manager to close it at the end::
+
+        with Client("https://tenant.example", client_id="...", client_secret="...") as client:
+            ticket = client.send_push("user-1", "Confirm the payment")
+            outcome = client.wait_for_confirmation(ticket, timeout=60)
+    """
+
+    __slots__ = ()
+
+    def list_devices(self, user_id: str) -> List[Device]:
+        """Lists the devices the user enrolled for push confirmations.
+
+        Raises:
+            NotFoundError: The user is unknown.
+            OmiError: Any other failure (see the exception table).
+        """
+        return self._core.list_devices(user_id)
+
+    def send_push(
+        self,
+        user_id: str,
+        message: str,
+        *,
+        device_id: Optional[str] = None,
+        nonce: Optional[str] = None,
+    ) -> PushTicket:
+        """Sends a push asking the user to confirm ``message``.
+
+        Args:
+            user_id: The user to ask.
+            message: The text shown on the phone.
+            device_id: One device of the user; ``None`` sends to all of the user's devices.
+            nonce: Your own nonce (A-Z, a-z, 0-9, ``-``, ``_``); by default a random one.
+
+        Returns:
+            A :class:`PushTicket`; keep ``str(ticket)`` to wait from another request.
+
+        The request is never sent twice, so a failure never causes a duplicate push.
+        """
+        return self._core.send_push(user_id, message, device_id=device_id, nonce=nonce)
+
+    def confirmation_status(self, nonce: Union[str, PushTicket]) -> Status:
+        """Reads the push's confirmation state once (no waiting)."""
+        return self._core.confirmation_status(nonce)
+
+    def wait_for_confirmation(
+        self,
+        nonce: Union[str, PushTicket],
+        *,
+        timeout: Optional[Seconds] = None,
+        poll_interval: Optional[Seconds] = None,
+    ) -> Outcome:
+        """Polls until the user answers, the push expires or ``timeout`` passes.
+
+        Args:
+            nonce: The push's nonce, or its :class:`PushTicket`.
+            timeout: Give up after this long (seconds or ``timedelta``); default: the
+                client's ``wait_timeout``.
+            poll_interval: Time between polls; default: the client's ``poll_interval``.
+
+        Returns:
+            An :class:`Outcome`: ``confirmed``, ``rejected``, ``expired`` or ``timed_out``.
+            Only failures raise.
+        """
+        return self._core.wait_for_confirmation(nonce, timeout=timeout, poll_interval=poll_interval)
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_BaseClient):
+    """An asyncio OMI push client with the same methods as :class:`Client`.
+
+    The work runs on the library's own runtime, never blocking the event loop. Cancelling
+    the task that awaits a call (``task.cancel()``, ``asyncio.wait_for`` timeouts) stops it,
+    polling included. One client may serve several event loops, one after another or at
+    once, and keeps working in a forked child. Use ``async with`` to close it at the end.
+    """
+
+    __slots__ = ()
+
+    async def list_devices(self, user_id: str) -> List[Device]:
+        """Lists the devices the user enrolled for push confirmations."""
+        return await self._core.list_devices_async(user_id)
+
+    async def send_push(
+        self,
+        user_id: str,
+        message: str,
+        *,
+        device_id: Optional[str] = None,
+        nonce: Optional[str] = None,
+    ) -> PushTicket:
+        """Sends a push asking the user to confirm ``message``; see :meth:`Client.send_push`."""
+        return await self._core.send_push_async(user_id, message, device_id=device_id, nonce=nonce)
+
+    async def confirmation_status(self, nonce: Union[str, PushTicket]) -> Status:
+        """Reads the push's confirmation state once (no waiting)."""
+        return await self._core.confirmation_status_async(nonce)
+
+    async def wait_for_confirmation(
+        self,
+        nonce: Union[str, PushTicket],
+        *,
+        timeout: Optional[Seconds] = None,
+        poll_interval: Optional[Seconds] = None,
+    ) -> Outcome:
+        """Polls until the user answers, the push expires or ``timeout`` passes.
+
+        See :meth:`Client.wait_for_confirmation`. Cancelling the awaiting task stops the
+        polling at once.
+        """
+        return await self._core.wait_for_confirmation_async(
+            nonce, timeout=timeout, poll_interval=poll_interval
+        )
+
+    async def aclose(self) -> None:
+        """Same as :meth:`close`, for symmetry with other async resources."""
+        self.close()
+
+    async def __aenter__(self: _Self) -> _Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()

@@ -1,0 +1,188 @@
+"""Type stubs of the private native module ``omi_push._native``; import ``omi_push`` instead."""
+
+from datetime import datetime, timedelta
+from typing import Any, Awaitable, Dict, List, Literal, Optional, Sequence, Union, final
+
+_Seconds = Union[float, timedelta]
+_Nonce = Union[str, "PushTicket"]
+
+__version__: str
+
+def generate_nonce() -> str:
+    """A fresh random nonce (24 URL-safe characters), as ``send_push`` makes when none is given."""
+
+@final
+class Device:
+    """A device enrolled for push confirmations."""
+
+    @property
+    def id(self) -> str:
+        """The device id, used as ``device_id`` of ``send_push``."""
+    @property
+    def name(self) -> Optional[str]:
+        """Display name, when the server gives one."""
+    @property
+    def platform(self) -> Optional[str]:
+        """``"android"``, ``"ios"`` or whatever else the server says."""
+    @property
+    def created_at(self) -> Optional[str]:
+        """Enrolment time as the server sent it (RFC 3339 text)."""
+    @property
+    def last_used_at(self) -> Optional[str]:
+        """Time of last use as the server sent it (RFC 3339 text)."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every other field the server sent, as it came (a fresh dict on each access)."""
+
+@final
+class PushTicket:
+    """A sent push; ``str(ticket)`` round-trips through :meth:`PushTicket.parse`."""
+
+    @classmethod
+    def parse(cls, text: str) -> PushTicket:
+        """Reads a ticket back from ``str(ticket)``; raises ``InvalidArgumentError``."""
+    @property
+    def nonce(self) -> str:
+        """The nonce that identifies this push."""
+    @property
+    def user_id(self) -> str:
+        """The user the push was sent to."""
+    @property
+    def device_id(self) -> Optional[str]:
+        """The device the push was sent to, or ``None`` for all of the user's devices."""
+    @property
+    def sent_at_ms(self) -> int:
+        """When the push was accepted, in Unix milliseconds."""
+    @property
+    def expires_at_ms(self) -> Optional[int]:
+        """When the server said the push expires, in Unix milliseconds, if it said."""
+    @property
+    def sent_at(self) -> datetime:
+        """When the push was accepted (aware, UTC)."""
+    @property
+    def expires_at(self) -> Optional[datetime]:
+        """When the server said the push expires (aware, UTC), or ``None``."""
+    def __hash__(self) -> int: ...
+
+@final
+class Status:
+    """The confirmation state of a push, as read once."""
+
+    @property
+    def state(self) -> Literal["pending", "confirmed", "rejected", "expired", "unknown"]:
+        """The state; ``"unknown"`` for a value this client does not know (treated as pending)."""
+    @property
+    def raw(self) -> str:
+        """The state string exactly as the server sent it."""
+    @property
+    def is_final(self) -> bool:
+        """``True`` when no further change is expected."""
+
+@final
+class Outcome:
+    """How a wait ended. Outcomes are data, not errors."""
+
+    @property
+    def kind(self) -> Literal["confirmed", "rejected", "expired", "timed_out"]:
+        """How the wait ended."""
+    @property
+    def elapsed(self) -> float:
+        """Seconds from the start of the wait to its end."""
+    @property
+    def polls(self) -> int:
+        """Confirmation requests sent (failed ones included)."""
+    @property
+    def last_status(self) -> Optional[str]:
+        """The last state string the server sent, as it came."""
+    @property
+    def confirmed(self) -> bool:
+        """The user approved the push."""
+    @property
+    def rejected(self) -> bool:
+        """The user denied the push."""
+    @property
+    def expired(self) -> bool:
+        """The push expired before the user answered."""
+    @property
+    def timed_out(self) -> bool:
+        """The wait's timeout passed first."""
+
+@final
+class Core:
+    """The native client behind ``Client`` and ``AsyncClient``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client_id: Optional[str] = ...,
+        client_secret: Optional[str] = ...,
+        access_token: Optional[str] = ...,
+        client_auth: Optional[str] = ...,
+        token_url: Optional[str] = ...,
+        scopes: Optional[Sequence[str]] = ...,
+        request_timeout: Optional[_Seconds] = ...,
+        poll_interval: Optional[_Seconds] = ...,
+        wait_timeout: Optional[_Seconds] = ...,
+        max_retries: Optional[int] = ...,
+        paths: Optional[Dict[str, str]] = ...,
+        max_message_chars: Optional[int] = ...,
+        allow_insecure_http: Optional[bool] = ...,
+        ca_cert_pem: Optional[str] = ...,
+        user_agent: Optional[str] = ...,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def client_id(self) -> Optional[str]: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def list_devices(self, user_id: str) -> List[Device]: ...
+    def list_devices_async(self, user_id: str) -> Awaitable[List[Device]]: ...
+    def send_push(
+        self, user_id: str, message: str, *, device_id: Optional[str] = ..., nonce: Optional[str] = ...
+    ) -> PushTicket: ...
+    def send_push_async(
+        self, user_id: str, message: str, *, device_id: Optional[str] = ..., nonce: Optional[str] = ...
+    ) -> Awaitable[PushTicket]: ...
+    def confirmation_status(self, nonce: _Nonce) -> Status: ...
+    def confirmation_status_async(self, nonce: _Nonce) -> Awaitable[Status]: ...
+    def wait_for_confirmation(
+        self, nonce: _Nonce, *, timeout: Optional[_Seconds] = ..., poll_interval: Optional[_Seconds] = ...
+    ) -> Outcome: ...
+    def wait_for_confirmation_async(
+        self, nonce: _Nonce, *, timeout: Optional[_Seconds] = ..., poll_interval: Optional[_Seconds] = ...
+    ) -> Awaitable[Outcome]: ...
+
+@final
+class SimHandle:
+    """A running simulator, JSON in and out (see ``omi_push.testing.Simulator``)."""
+
+    @staticmethod
+    def start(config_json: str) -> SimHandle: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_secret(self) -> str: ...
+    @property
+    def running(self) -> bool: ...
+    def phone_url(self, device_id: str) -> str: ...
+    def add_user(self, user_json: str) -> None: ...
+    def add_device(self, user_id: str, device_json: str) -> None: ...
+    def approve(self, nonce: str) -> None: ...
+    def reject(self, nonce: str) -> None: ...
+    def expire(self, nonce: str) -> None: ...
+    def set_state(self, nonce: str, state: str) -> None: ...
+    def pushes(self) -> str: ...
+    def add_fault(self, fault_json: str) -> None: ...
+    def clear_faults(self) -> None: ...
+    def revoke_tokens(self) -> None: ...
+    def set_auto_respond(self, auto_json: str) -> None: ...
+    def request_log(self) -> str: ...
+    def clear_log(self) -> None: ...
+    def count(self, route: str, method: str) -> int: ...
+    def control(self, step_json: str) -> None: ...
+    def stop(self) -> None: ...

@@ -1,0 +1,279 @@
+//! `_native.Core`: one core client with a blocking and an asyncio form of every call. The
+//! public `omi_push.Client` and `omi_push.AsyncClient` (python/omi_push/_client.py) wrap it.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use pyo3::prelude::*;
+
+use omi_push::{ClientOptions, Config, Paths, Secret, WaitOptions};
+
+use crate::error::{self, IntoPyResult};
+use crate::runtime::{block_on, into_asyncio};
+use crate::types::{Device, Outcome, PushTicket, Status, nonce_arg, opt_duration};
+
+/// The native client behind ``omi_push.Client`` and ``omi_push.AsyncClient``.
+#[pyclass(frozen, module = "omi_push._native")]
+pub struct Core {
+    inner: Mutex<Option<omi_push::Client>>,
+    base_url: String,
+    client_id: Option<String>,
+}
+
+fn millis(d: Option<std::time::Duration>) -> Option<f64> {
+    d.map(|d| d.as_secs_f64() * 1000.0)
+}
+
+fn paths_from(py: Python<'_>, given: HashMap<String, String>) -> PyResult<Paths> {
+    let mut p = Paths::default();
+    for (key, value) in given {
+        let slot = match key.as_str() {
+            "devices" => &mut p.devices,
+            "push_device" => &mut p.push_device,
+            "push_all" => &mut p.push_all,
+            "confirmation" => &mut p.confirmation,
+            "confirmation_query" => &mut p.confirmation_query,
+            _ => {
+                return Err(error::config(
+                    py,
+                    &format!(
+                        "unknown key `{key}` in paths (known: devices, push_device, push_all, confirmation, confirmation_query)"
+                    ),
+                ));
+            }
+        };
+        *slot = value;
+    }
+    Ok(p)
+}
+
+impl Core {
+    fn client(&self, py: Python<'_>) -> PyResult<omi_push::Client> {
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        guard
+            .clone()
+            .ok_or_else(|| error::config(py, "this client is closed"))
+    }
+
+    fn wait_options(
+        py: Python<'_>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        poll_interval: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<WaitOptions> {
+        Ok(WaitOptions {
+            timeout: opt_duration(py, "timeout", timeout)?,
+            poll_interval: opt_duration(py, "poll_interval", poll_interval)?,
+            cancel: None,
+        })
+    }
+}
+
+#[pymethods]
+impl Core {
+    #[new]
+    #[pyo3(signature = (
+        base_url, *, client_id=None, client_secret=None, access_token=None, client_auth=None,
+        token_url=None, scopes=None, request_timeout=None, poll_interval=None, wait_timeout=None,
+        max_retries=None, paths=None, max_message_chars=None, allow_insecure_http=None,
+        ca_cert_pem=None, user_agent=None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        base_url: String,
+        client_id: Option<String>,
+        client_secret: Option<String>,
+        access_token: Option<String>,
+        client_auth: Option<String>,
+        token_url: Option<String>,
+        scopes: Option<Vec<String>>,
+        request_timeout: Option<&Bound<'_, PyAny>>,
+        poll_interval: Option<&Bound<'_, PyAny>>,
+        wait_timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<u32>,
+        paths: Option<HashMap<String, String>>,
+        max_message_chars: Option<usize>,
+        allow_insecure_http: Option<bool>,
+        ca_cert_pem: Option<String>,
+        user_agent: Option<String>,
+    ) -> PyResult<Core> {
+        let options = ClientOptions {
+            base_url: base_url.clone(),
+            client_id: client_id.clone(),
+            client_secret: client_secret.map(Secret::new),
+            access_token: access_token.map(Secret::new),
+            client_auth,
+            token_url,
+            scopes,
+            request_timeout_ms: millis(opt_duration(py, "request_timeout", request_timeout)?),
+            poll_interval_ms: millis(opt_duration(py, "poll_interval", poll_interval)?),
+            wait_timeout_ms: millis(opt_duration(py, "wait_timeout", wait_timeout)?),
+            max_retries,
+            paths: paths.map(|p| paths_from(py, p)).transpose()?,
+            max_message_chars,
+            allow_insecure_http,
+            ca_cert_pem,
+            user_agent_suffix: user_agent,
+        };
+        let client = py
+            .detach(|| Config::from_options(options).and_then(omi_push::Client::new))
+            .py_err(py)?;
+        let base_url = client.config().base_url().to_string();
+        Ok(Core {
+            inner: Mutex::new(Some(client)),
+            base_url,
+            client_id,
+        })
+    }
+
+    /// The API's base URL, as normalised by the client.
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The OAuth client id, or ``None`` with a static access token.
+    #[getter]
+    fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+
+    /// Whether :meth:`close` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
+    /// Releases the connection pool and the token cache; later calls raise ``ConfigError``.
+    /// Calls already running finish normally.
+    fn close(&self, py: Python<'_>) {
+        let taken = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
+        py.detach(move || drop(taken));
+    }
+
+    fn list_devices(&self, py: Python<'_>, user_id: String) -> PyResult<Vec<Device>> {
+        let client = self.client(py)?;
+        block_on(py, async move {
+            client.list_devices(&user_id).await.map(to_devices)
+        })
+    }
+
+    fn list_devices_async<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client(py)?;
+        into_asyncio(py, async move {
+            client.list_devices(&user_id).await.map(to_devices)
+        })
+    }
+
+    #[pyo3(signature = (user_id, message, *, device_id=None, nonce=None))]
+    fn send_push(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        message: String,
+        device_id: Option<String>,
+        nonce: Option<String>,
+    ) -> PyResult<PushTicket> {
+        let client = self.client(py)?;
+        block_on(py, async move {
+            client
+                .send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref())
+                .await
+                .map(PushTicket::from)
+        })
+    }
+
+    #[pyo3(signature = (user_id, message, *, device_id=None, nonce=None))]
+    fn send_push_async<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+        message: String,
+        device_id: Option<String>,
+        nonce: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client(py)?;
+        into_asyncio(py, async move {
+            client
+                .send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref())
+                .await
+                .map(PushTicket::from)
+        })
+    }
+
+    fn confirmation_status(&self, py: Python<'_>, nonce: &Bound<'_, PyAny>) -> PyResult<Status> {
+        let nonce = nonce_arg(nonce)?;
+        let client = self.client(py)?;
+        block_on(py, async move {
+            client.confirmation_status(&nonce).await.map(Status::from)
+        })
+    }
+
+    fn confirmation_status_async<'py>(
+        &self,
+        py: Python<'py>,
+        nonce: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let nonce = nonce_arg(nonce)?;
+        let client = self.client(py)?;
+        into_asyncio(py, async move {
+            client.confirmation_status(&nonce).await.map(Status::from)
+        })
+    }
+
+    #[pyo3(signature = (nonce, *, timeout=None, poll_interval=None))]
+    fn wait_for_confirmation(
+        &self,
+        py: Python<'_>,
+        nonce: &Bound<'_, PyAny>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        poll_interval: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Outcome> {
+        let nonce = nonce_arg(nonce)?;
+        let options = Core::wait_options(py, timeout, poll_interval)?;
+        let client = self.client(py)?;
+        block_on(py, async move {
+            client
+                .wait_for_confirmation(&nonce, options)
+                .await
+                .map(Outcome::from)
+        })
+    }
+
+    #[pyo3(signature = (nonce, *, timeout=None, poll_interval=None))]
+    fn wait_for_confirmation_async<'py>(
+        &self,
+        py: Python<'py>,
+        nonce: &Bound<'py, PyAny>,
+        timeout: Option<&Bound<'py, PyAny>>,
+        poll_interval: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let nonce = nonce_arg(nonce)?;
+        let options = Core::wait_options(py, timeout, poll_interval)?;
+        let client = self.client(py)?;
+        into_asyncio(py, async move {
+            client
+                .wait_for_confirmation(&nonce, options)
+                .await
+                .map(Outcome::from)
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        match &self.client_id {
+            Some(id) => format!("Core(base_url={:?}, client_id={:?})", self.base_url, id),
+            None => format!("Core(base_url={:?}, access_token=***)", self.base_url),
+        }
+    }
+}
+
+fn to_devices(list: Vec<omi_push::Device>) -> Vec<Device> {
+    list.into_iter().map(Device::from).collect()
+}

@@ -1,0 +1,34 @@
+//! `omi_push._native`: the pyo3 module behind the `omi_push` Python package. It only converts
+//! arguments, calls the core (`omi-push`) and converts results and errors; all behaviour lives
+//! in the core.
+
+mod client;
+mod error;
+mod logging;
+mod runtime;
+mod testing;
+mod types;
+
+use pyo3::prelude::*;
+
+/// The native part of ``omi_push``; import ``omi_push`` instead.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::install();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::Core>()?;
+    m.add_class::<types::Device>()?;
+    m.add_class::<types::PushTicket>()?;
+    m.add_class::<types::Status>()?;
+    m.add_class::<types::Outcome>()?;
+    m.add_class::<testing::SimHandle>()?;
+    m.add_function(wrap_pyfunction!(generate_nonce, m)?)?;
+    Ok(())
+}
+
+/// A fresh random nonce (24 URL-safe characters), as ``send_push`` makes when none is given.
+#[pyfunction]
+fn generate_nonce(py: Python<'_>) -> PyResult<String> {
+    use error::IntoPyResult;
+    omi_push::generate_nonce().py_err(py)
+}

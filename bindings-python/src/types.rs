@@ -1,0 +1,394 @@
+//! The small immutable result classes (`Device`, `PushTicket`, `Status`, `Outcome`) and the
+//! argument conversions shared by the client classes.
+
+use std::time::Duration;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use serde_json::Value;
+
+use crate::error::{self, IntoPyResult};
+
+/// A device enrolled for push confirmations.
+#[pyclass(frozen, eq, module = "omi_push")]
+#[derive(Clone, PartialEq)]
+pub struct Device {
+    /// The device id, used as ``device_id`` of :meth:`Client.send_push`.
+    #[pyo3(get)]
+    id: String,
+    /// Display name, when the server gives one.
+    #[pyo3(get)]
+    name: Option<String>,
+    /// ``"android"``, ``"ios"`` or whatever else the server says.
+    #[pyo3(get)]
+    platform: Option<String>,
+    /// Enrolment time as the server sent it (RFC 3339 text).
+    #[pyo3(get)]
+    created_at: Option<String>,
+    /// Time of last use as the server sent it (RFC 3339 text).
+    #[pyo3(get)]
+    last_used_at: Option<String>,
+    extra: serde_json::Map<String, Value>,
+}
+
+impl From<omi_push::Device> for Device {
+    fn from(d: omi_push::Device) -> Device {
+        Device {
+            id: d.id,
+            name: d.name,
+            platform: d.platform,
+            created_at: d.created_at,
+            last_used_at: d.last_used_at,
+            extra: d.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl Device {
+    /// Every other field the server sent, as it came (a fresh dict on each access).
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (k, v) in &self.extra {
+            dict.set_item(k, json_to_py(py, v)?)?;
+        }
+        Ok(dict)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Device(id={}, name={}, platform={})",
+            py_str(&self.id),
+            py_opt(self.name.as_deref()),
+            py_opt(self.platform.as_deref())
+        )
+    }
+}
+
+/// A sent push. ``str(ticket)`` is a compact, URL-safe string that
+/// :meth:`PushTicket.parse` reads back, so a web app can keep it in a session and wait
+/// from another request or worker. It holds no secret.
+#[pyclass(frozen, eq, hash, module = "omi_push")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PushTicket {
+    /// The nonce that identifies this push; pass it to ``wait_for_confirmation``.
+    #[pyo3(get)]
+    nonce: String,
+    /// The user the push was sent to.
+    #[pyo3(get)]
+    user_id: String,
+    /// The device the push was sent to, or ``None`` for all of the user's devices.
+    #[pyo3(get)]
+    device_id: Option<String>,
+    /// When the push was accepted, in Unix milliseconds.
+    #[pyo3(get)]
+    sent_at_ms: u64,
+    /// When the server said the push expires, in Unix milliseconds, if it said.
+    #[pyo3(get)]
+    expires_at_ms: Option<u64>,
+}
+
+impl From<omi_push::PushTicket> for PushTicket {
+    fn from(t: omi_push::PushTicket) -> PushTicket {
+        PushTicket {
+            nonce: t.nonce,
+            user_id: t.user_id,
+            device_id: t.device_id,
+            sent_at_ms: t.sent_at_ms,
+            expires_at_ms: t.expires_at_ms,
+        }
+    }
+}
+
+impl PushTicket {
+    fn core(&self) -> omi_push::PushTicket {
+        omi_push::PushTicket {
+            nonce: self.nonce.clone(),
+            user_id: self.user_id.clone(),
+            device_id: self.device_id.clone(),
+            sent_at_ms: self.sent_at_ms,
+            expires_at_ms: self.expires_at_ms,
+        }
+    }
+}
+
+static FROM_TIMESTAMP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn utc_datetime(py: Python<'_>, ms: u64) -> PyResult<Bound<'_, PyAny>> {
+    let from_ts = FROM_TIMESTAMP.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let dt = py.import("datetime")?;
+        let utc = dt.getattr("timezone")?.getattr("utc")?;
+        let partial = py.import("functools")?.getattr("partial")?;
+        let f = partial.call(
+            (dt.getattr("datetime")?.getattr("fromtimestamp")?,),
+            Some(&[("tz", utc)].into_py_dict(py)?),
+        )?;
+        Ok(f.unbind())
+    })?;
+    from_ts.bind(py).call1((ms as f64 / 1000.0,))
+}
+
+use pyo3::types::IntoPyDict;
+
+#[pymethods]
+impl PushTicket {
+    /// Reads a ticket back from ``str(ticket)``. Raises ``InvalidArgumentError`` (a
+    /// ``ValueError``) when the text is not a ticket.
+    #[classmethod]
+    fn parse(_cls: &Bound<'_, PyType>, py: Python<'_>, text: &str) -> PyResult<PushTicket> {
+        omi_push::PushTicket::parse(text)
+            .map(PushTicket::from)
+            .py_err(py)
+    }
+
+    /// When the push was accepted (an aware ``datetime`` in UTC).
+    #[getter]
+    fn sent_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        utc_datetime(py, self.sent_at_ms)
+    }
+
+    /// When the server said the push expires (aware ``datetime`` in UTC), or ``None``.
+    #[getter]
+    fn expires_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.expires_at_ms
+            .map(|ms| utc_datetime(py, ms))
+            .transpose()
+    }
+
+    fn __str__(&self) -> String {
+        self.core().to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "PushTicket(nonce={}, user_id={}, device_id={})",
+            py_str(&self.nonce),
+            py_str(&self.user_id),
+            py_opt(self.device_id.as_deref())
+        )
+    }
+
+    /// Pickles as its string form.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let parse = slf.get_type().getattr("parse")?;
+        let text = slf.get().core().to_string();
+        (parse, (text,)).into_pyobject(slf.py())
+    }
+}
+
+/// The confirmation state of a push, as read once by ``confirmation_status``.
+#[pyclass(frozen, eq, module = "omi_push")]
+#[derive(Clone, PartialEq)]
+pub struct Status {
+    /// ``"pending"``, ``"confirmed"``, ``"rejected"``, ``"expired"`` or ``"unknown"``.
+    #[pyo3(get)]
+    state: &'static str,
+    /// The state string exactly as the server sent it.
+    #[pyo3(get)]
+    raw: String,
+    /// ``True`` when no further change is expected (confirmed, rejected or expired).
+    #[pyo3(get)]
+    is_final: bool,
+}
+
+impl From<omi_push::Status> for Status {
+    fn from(s: omi_push::Status) -> Status {
+        Status {
+            state: s.state.as_str(),
+            is_final: s.state.is_final(),
+            raw: s.raw,
+        }
+    }
+}
+
+#[pymethods]
+impl Status {
+    fn __repr__(&self) -> String {
+        format!(
+            "Status(state={}, raw={})",
+            py_str(self.state),
+            py_str(&self.raw)
+        )
+    }
+}
+
+/// How a wait ended. Outcomes are data, not errors: only failures raise.
+#[pyclass(frozen, eq, module = "omi_push")]
+#[derive(Clone, PartialEq)]
+pub struct Outcome {
+    /// ``"confirmed"``, ``"rejected"``, ``"expired"`` or ``"timed_out"``.
+    #[pyo3(get)]
+    kind: &'static str,
+    /// Seconds from the start of the wait to its end.
+    #[pyo3(get)]
+    elapsed: f64,
+    /// Confirmation requests sent (failed ones included).
+    #[pyo3(get)]
+    polls: u32,
+    /// The last state string the server sent, as it came.
+    #[pyo3(get)]
+    last_status: Option<String>,
+}
+
+impl From<omi_push::Outcome> for Outcome {
+    fn from(o: omi_push::Outcome) -> Outcome {
+        Outcome {
+            kind: o.kind.as_str(),
+            elapsed: o.elapsed.as_secs_f64(),
+            polls: o.polls,
+            last_status: o.last_status,
+        }
+    }
+}
+
+#[pymethods]
+impl Outcome {
+    /// The user approved the push.
+    #[getter]
+    fn confirmed(&self) -> bool {
+        self.kind == "confirmed"
+    }
+    /// The user denied the push.
+    #[getter]
+    fn rejected(&self) -> bool {
+        self.kind == "rejected"
+    }
+    /// The push expired before the user answered.
+    #[getter]
+    fn expired(&self) -> bool {
+        self.kind == "expired"
+    }
+    /// The wait's timeout passed first; the push may still be answered later.
+    #[getter]
+    fn timed_out(&self) -> bool {
+        self.kind == "timed_out"
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Outcome(kind={}, elapsed={:.3}, polls={}, last_status={})",
+            py_str(self.kind),
+            self.elapsed,
+            self.polls,
+            py_opt(self.last_status.as_deref())
+        )
+    }
+}
+
+/// A Python-style quoted string for reprs.
+fn py_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+fn py_opt(s: Option<&str>) -> String {
+    s.map(py_str).unwrap_or_else(|| "None".to_string())
+}
+
+/// JSON value → plain Python objects.
+pub fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any(),
+        },
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(k, json_to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+static TIMEDELTA: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Seconds (int or float) or a `datetime.timedelta` → a positive finite `Duration`.
+/// Wrong types raise `TypeError`; negative, NaN or huge values `InvalidArgumentError`.
+/// Zero is passed on, so the core's own check names it.
+pub fn duration_arg(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
+    let seconds: f64 = if value.is_instance_of::<PyBool>() {
+        return Err(error::type_error(
+            field,
+            "a number of seconds or a datetime.timedelta",
+            value,
+        ));
+    } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+        value.extract()?
+    } else if value.is_instance(TIMEDELTA.import(py, "datetime", "timedelta")?)? {
+        value.call_method0("total_seconds")?.extract()?
+    } else {
+        return Err(error::type_error(
+            field,
+            "a number of seconds or a datetime.timedelta",
+            value,
+        ));
+    };
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(error::invalid(
+            py,
+            field,
+            "must be a finite, non-negative number of seconds",
+        ));
+    }
+    if seconds > 1e9 {
+        return Err(error::invalid(py, field, "is too large"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// Like [`duration_arg`], for optional arguments.
+pub fn opt_duration(
+    py: Python<'_>,
+    field: &str,
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<Duration>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) => duration_arg(py, field, v).map(Some),
+    }
+}
+
+/// A nonce given as a string or as a `PushTicket`.
+pub fn nonce_arg(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if value.is_instance_of::<PyString>() {
+        return value.extract();
+    }
+    if let Ok(t) = value.cast::<PushTicket>() {
+        return Ok(t.get().nonce.clone());
+    }
+    Err(PyTypeError::new_err(format!(
+        "nonce must be a str or a PushTicket, not {}",
+        value
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    )))
+}

@@ -1,0 +1,150 @@
+"""The README's examples: each code block is a file of tests/readme_examples/, checked by
+`mypy --strict` and executed here against the simulator."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Dict, Iterator
+
+import pytest
+
+from omi_push import Client
+from omi_push.testing import Simulator
+
+from conftest import HERE, readme_path, run_script
+
+EXAMPLES = HERE / "readme_examples"
+
+
+def readme_blocks() -> list:  # type: ignore[type-arg]
+    text = readme_path().read_text(encoding="utf-8")
+    return [b.strip("\n") for b in re.findall(r"```python\n(.*?)```", text, flags=re.S)]
+
+
+def test_every_readme_block_is_an_example_file() -> None:
+    files = {p.name: p.read_text(encoding="utf-8").strip("\n") for p in EXAMPLES.glob("*.py")}
+    blocks = readme_blocks()
+    assert len(blocks) == len(files) >= 6
+    for block in blocks:
+        assert block in files.values(), f"README block not in {EXAMPLES}:\n{block[:200]}"
+
+
+@pytest.mark.parametrize("target", [[str(EXAMPLES)], ["-p", "omi_push"]], ids=["examples", "package"])
+def test_mypy_strict(target: list) -> None:  # type: ignore[type-arg]
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *target],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=HERE,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def env(sim: Simulator) -> Iterator[Dict[str, str]]:
+    values = {
+        "OMI_BASE_URL": sim.base_url,
+        "OMI_CLIENT_ID": sim.client_id,
+        "OMI_CLIENT_SECRET": sim.client_secret,
+        "FLASK_SECRET_KEY": "test-only",
+    }
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    yield values
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"readme_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quickstart(sim: Simulator, env: Dict[str, str]) -> None:
+    sim.set_auto_respond("approve", delay=0.2)
+    code = (EXAMPLES / "quickstart.py").read_text()
+    # The example waits with the default 1 s poll interval; the answer comes after 0.2 s.
+    result = run_script(code, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "confirmed"
+
+
+def test_flask_example(sim: Simulator, env: Dict[str, str]) -> None:
+    module = load("flask_app")
+    web = module.app.test_client()
+    with web.session_transaction() as s:
+        s["user_id"] = "user-1"
+    assert web.post("/payment-method/step-up").json == {"status": "sent"}
+    [push] = sim.pushes()
+    sim.approve(push.nonce, after=0.2)
+    response = web.post("/payment-method/step-up/wait")
+    assert response.status_code == 200 and response.json == {"status": "confirmed"}
+    with web.session_transaction() as s:
+        assert s["stepped_up"] is True and "step_up" not in s
+
+    assert web.post("/payment-method/step-up").status_code == 200
+    sim.reject(sim.pushes()[-1].nonce)
+    assert web.post("/payment-method/step-up/wait").status_code == 403
+    module.omi.close()
+
+
+def test_fastapi_example(sim: Simulator, env: Dict[str, str]) -> None:
+    from fastapi.testclient import TestClient
+
+    module = load("fastapi_app")
+    sim.set_auto_respond("approve", delay=0.2)
+    with TestClient(module.app) as web:
+        ok = web.post("/transfers/t-1/confirm", params={"user_id": "user-1"})
+        assert ok.status_code == 200 and ok.json() == {"transfer_id": "t-1", "status": "confirmed"}
+        sim.set_auto_respond("reject", delay=0.1)
+        denied = web.post("/transfers/t-2/confirm", params={"user_id": "user-1"})
+        assert denied.status_code == 403 and "rejected" in denied.json()["detail"]
+        assert web.post("/transfers/t-3/confirm", params={"user_id": "nobody"}).status_code == 404
+    assert module.omi.closed  # the lifespan closed it
+    assert [p.message for p in sim.pushes()] == ["Confirm transfer t-1", "Confirm transfer t-2"]
+
+
+def test_testing_helper_example() -> None:
+    module = load("testing_helper")
+    module.test_step_up_is_confirmed()
+    module.test_step_up_survives_a_flaky_server()
+
+
+def test_error_handling_example(sim: Simulator, client: Client) -> None:
+    module = load("error_handling")
+    assert module.ask_for_confirmation(client, "nobody") == "no-device"
+    sim.add_fault("push_all", status=429, retry_after=3, times=1)
+    assert module.ask_for_confirmation(client, "user-1") == "try-later"
+    sim.add_fault("push_all", status=500, times=1)
+    assert module.ask_for_confirmation(client, "user-1") == "error"
+    sim.set_auto_respond("approve", delay=0.1)
+    assert module.ask_for_confirmation(client, "user-1") == "confirmed"
+
+
+def test_logging_example(sim: Simulator) -> None:
+    setup = (EXAMPLES / "logging_setup.py").read_text()
+    result = run_script(
+        setup
+        + "\nimport sys\nfrom omi_push import Client\n"
+        + "c = Client(sys.argv[1], client_id=sys.argv[2], client_secret=sys.argv[3])\n"
+        + "c.send_push('user-1', 'm')\n",
+        args=[sim.base_url, sim.client_id, sim.client_secret],
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"omi_push\.client INFO push sent", result.stderr), result.stderr
+    assert re.search(r"omi_push\.token DEBUG requesting an access token", result.stderr), result.stderr
+    assert sim.client_secret not in result.stderr
