@@ -14,7 +14,7 @@ demo: check-toolchain
 # Builds every default workspace member once (core, simulator, CLI, the three binding
 # libraries); the binding steps below reuse these artifacts.
 build: check-toolchain
-	$(CARGO) build --workspace
+	$(CARGO) build
 
 test: build test-rust test-python test-node test-kotlin
 	@echo "make test: all suites passed"
@@ -30,6 +30,12 @@ test-node: build
 
 test-kotlin: build
 	$(MAKE) -C bindings-kotlin test
+
+# Benchmarks against hand-written clients in every language (not part of `make test`):
+# builds what it needs in release, runs everything side by side, writes bench/results.md.
+# BENCH_N=100,1000 for a quick run; see bench/README.md.
+bench: check-toolchain
+	$(MAKE) -C bench bench
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
