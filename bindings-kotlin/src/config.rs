@@ -57,6 +57,7 @@ impl NativeOptions {
             token_url: self.token_url,
             scopes: self.scopes,
             request_timeout_ms: self.request_timeout_ms,
+            connect_timeout_ms: None,
             poll_interval_ms: self.poll_interval_ms,
             wait_timeout_ms: self.wait_timeout_ms,
             max_retries,

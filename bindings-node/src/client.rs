@@ -42,6 +42,7 @@ fn core_options(o: ClientOptions) -> omi_push::ClientOptions {
         token_url: o.token_url,
         scopes: o.scopes,
         request_timeout_ms: o.request_timeout_ms,
+        connect_timeout_ms: None,
         poll_interval_ms: o.poll_interval_ms,
         wait_timeout_ms: o.wait_timeout_ms,
         max_retries: o.max_retries,

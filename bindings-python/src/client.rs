@@ -73,7 +73,7 @@ impl Core {
     #[new]
     #[pyo3(signature = (
         base_url, *, client_id=None, client_secret=None, access_token=None, client_auth=None,
-        token_url=None, scopes=None, request_timeout=None, poll_interval=None, wait_timeout=None,
+        token_url=None, scopes=None, request_timeout=None, connect_timeout=None, poll_interval=None, wait_timeout=None,
         max_retries=None, paths=None, max_message_chars=None, allow_insecure_http=None,
         ca_cert_pem=None, user_agent=None,
     ))]
@@ -88,6 +88,7 @@ impl Core {
         token_url: Option<String>,
         scopes: Option<Vec<String>>,
         request_timeout: Option<&Bound<'_, PyAny>>,
+        connect_timeout: Option<&Bound<'_, PyAny>>,
         poll_interval: Option<&Bound<'_, PyAny>>,
         wait_timeout: Option<&Bound<'_, PyAny>>,
         max_retries: Option<u32>,
@@ -106,6 +107,7 @@ impl Core {
             token_url,
             scopes,
             request_timeout_ms: millis(opt_duration(py, "request_timeout", request_timeout)?),
+            connect_timeout_ms: millis(opt_duration(py, "connect_timeout", connect_timeout)?),
             poll_interval_ms: millis(opt_duration(py, "poll_interval", poll_interval)?),
             wait_timeout_ms: millis(opt_duration(py, "wait_timeout", wait_timeout)?),
             max_retries,

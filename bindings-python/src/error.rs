@@ -21,7 +21,7 @@ fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 
 fn class_name(err: &Error) -> &'static str {
     match err {
-        Error::Transport { timeout: true, .. } => "RequestTimeoutError",
+        e if e.is_timeout() => "RequestTimeoutError",
         _ => match err.kind() {
             ErrorKind::InvalidArgument => "InvalidArgumentError",
             ErrorKind::Config => "ConfigError",

@@ -137,6 +137,9 @@ impl Config {
         if let Some(d) = ms("request_timeout", o.request_timeout_ms)? {
             b = b.request_timeout(d);
         }
+        if let Some(d) = ms("connect_timeout", o.connect_timeout_ms)? {
+            b = b.connect_timeout(d);
+        }
         if let Some(d) = ms("poll_interval", o.poll_interval_ms)? {
             b = b.poll_interval(d);
         }
@@ -205,6 +208,7 @@ pub struct ClientOptions {
     pub token_url: Option<String>,
     pub scopes: Option<Vec<String>>,
     pub request_timeout_ms: Option<f64>,
+    pub connect_timeout_ms: Option<f64>,
     pub poll_interval_ms: Option<f64>,
     pub wait_timeout_ms: Option<f64>,
     pub max_retries: Option<u32>,

@@ -41,6 +41,7 @@ class _BaseClient:
         token_url: Optional[str] = None,
         scopes: Optional[Sequence[str]] = None,
         request_timeout: Optional[Seconds] = None,
+        connect_timeout: Optional[Seconds] = None,
         poll_interval: Optional[Seconds] = None,
         wait_timeout: Optional[Seconds] = None,
         max_retries: Optional[int] = None,
@@ -63,6 +64,7 @@ class _BaseClient:
             token_url: The token endpoint; defaults to ``{base_url}/auth/oauth2.0/v1/token``.
             scopes: Scopes to request; defaults to the four push scopes.
             request_timeout: Timeout of one HTTP request (default 10 s).
+            connect_timeout: Timeout of opening a connection (default 5 s).
             poll_interval: Default time between two polls of a wait (default 1 s).
             wait_timeout: Default timeout of a wait (default 120 s).
             max_retries: Retries of one idempotent request on transient failures (default 2).
@@ -86,6 +88,7 @@ class _BaseClient:
             token_url=token_url,
             scopes=scopes,
             request_timeout=request_timeout,
+            connect_timeout=connect_timeout,
             poll_interval=poll_interval,
             wait_timeout=wait_timeout,
             max_retries=max_retries,

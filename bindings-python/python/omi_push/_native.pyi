@@ -122,6 +122,7 @@ class Core:
         token_url: Optional[str] = ...,
         scopes: Optional[Sequence[str]] = ...,
         request_timeout: Optional[_Seconds] = ...,
+        connect_timeout: Optional[_Seconds] = ...,
         poll_interval: Optional[_Seconds] = ...,
         wait_timeout: Optional[_Seconds] = ...,
         max_retries: Optional[int] = ...,
