@@ -1,0 +1,16 @@
+// Assembles the omi-push npm package for the benchmark: the files `npm pack` would ship from
+// bindings-node, with the release native library (cargo build --release -p omi-push-node) in
+// place of the debug one that `make -C bindings-node build` leaves there.
+//   node assemble.mjs BINDINGS_NODE_DIR RELEASE_LIBRARY OUT_DIR
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+
+const [src, lib, out] = process.argv.slice(2)
+const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: src, encoding: 'utf8' }))
+rmSync(out, { recursive: true, force: true })
+for (const { path } of pack.files) {
+  mkdirSync(dirname(join(out, path)), { recursive: true })
+  copyFileSync(path.endsWith('.node') ? lib : join(src, path), join(out, path))
+}
+console.log(`assembled ${pack.files.length} files of ${pack.name}@${pack.version} in ${out}`)
