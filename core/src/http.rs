@@ -125,7 +125,7 @@ pub(crate) async fn execute(http: &HttpClient, tokens: &TokenSource, req: Reques
 }
 
 /// Outside a wait, rate limits go back to the caller; 5xx and transport failures are retried.
-fn retry_single_call(e: &Error) -> bool {
+pub(crate) fn retry_single_call(e: &Error) -> bool {
     matches!(e, Error::Transport { .. }) || matches!(e, Error::Server { status, .. } if *status >= 500)
 }
 

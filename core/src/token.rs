@@ -143,7 +143,7 @@ impl Grant {
         let mut attempt = 0;
         loop {
             match self.fetch(http).await {
-                Err(e) if attempt < self.retry.max_retries && (matches!(e, Error::Transport { .. }) || matches!(e, Error::Server { status, .. } if status >= 500)) => {
+                Err(e) if attempt < self.retry.max_retries && http::retry_single_call(&e) => {
                     attempt += 1;
                     tokio::time::sleep(crate::wait::backoff(&self.retry, attempt)).await;
                 }
