@@ -115,9 +115,9 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
         event.record(&mut fields);
         let text = format!("{}{}", fields.message, fields.rest);
         let meta = event.metadata();
-        // `None` while the interpreter shuts down. A failure (handlers' own errors are already
+        // `None` once the interpreter is exiting. A failure (handlers' own errors are already
         // reported by `logging`) must not break the runtime thread that logged: dropped.
-        let _ = Python::try_attach(|py| emit(py, meta, text));
+        let _ = crate::runtime::attach_from_runtime(|py| emit(py, meta, text));
     }
 }
 

@@ -1,10 +1,14 @@
 //! Glue between the core's one (fork-safe) tokio runtime and Python's two calling styles:
 //! blocking calls that release the GIL and answer Ctrl-C, and asyncio futures whose
 //! cancellation aborts the Rust task.
+//!
+//! Runtime threads enter Python only through [`attach_from_runtime`], which stops letting them
+//! in once the interpreter begins to exit (see [`close_gate`]).
 
 use std::future::Future;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
@@ -16,15 +20,35 @@ use crate::error::{IntoPyResult, to_py};
 /// How long a blocking call sleeps before it looks for signals (Ctrl-C) again.
 const SIGNAL_SLICE: Duration = Duration::from_millis(50);
 
+static MAIN_THREAD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static GET_IDENT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Whether this is the thread that runs Python's signal handlers. CPython runs them only in
+/// the main thread (`PyErr_CheckSignals` does nothing elsewhere).
+fn is_main_thread(py: Python<'_>) -> PyResult<bool> {
+    let main = MAIN_THREAD.import(py, "threading", "main_thread")?.call0()?;
+    let ident = GET_IDENT.import(py, "threading", "get_ident")?.call0()?;
+    main.getattr("ident")?.eq(ident)
+}
+
 /// Runs `future` on the core's runtime and blocks until it ends, without holding the GIL.
-/// A pending signal (Ctrl-C) raises its exception here; dropping the task then aborts it,
-/// which stops its I/O.
+///
+/// In the main thread the wait is cut into slices so that a pending signal (Ctrl-C) raises
+/// its exception here; dropping the task then aborts it, which stops its I/O. Other threads
+/// never see signals, so they block once until the task ends (its deadline bounds the wait):
+/// thousands of threads waiting at once then cost nothing while they wait.
 pub fn block_on<T, F>(py: Python<'_>, future: F) -> PyResult<T>
 where
     F: Future<Output = omi_push::Result<T>> + Send + 'static,
     T: Send + 'static,
 {
     let mut task = omi_push::runtime::spawn(future).py_err(py)?;
+    if !is_main_thread(py)? {
+        return match py.detach(move || task.join()) {
+            Ok(result) => result.py_err(py),
+            Err(e) => Err(to_py(py, e)),
+        };
+    }
     loop {
         match py.detach(|| task.wait_slice(SIGNAL_SLICE)) {
             Ok(Some(result)) => return result.py_err(py),
@@ -32,6 +56,56 @@ where
             Err(e) => return Err(to_py(py, e)),
         }
     }
+}
+
+/// The gate of [`attach_from_runtime`]: the number of runtime threads inside Python, plus
+/// [`CLOSED`] once the interpreter has begun to exit. An atomic rather than a lock, so that a
+/// `fork` can never copy it locked.
+static GATE: AtomicUsize = AtomicUsize::new(0);
+const CLOSED: usize = 1 << (usize::BITS - 1);
+
+/// Runs `f` with the GIL from a thread Python does not own (a runtime worker), unless the
+/// interpreter is exiting: `None` then, and `f` does not run.
+///
+/// A foreign thread that takes the GIL while the interpreter finalizes is ended by CPython
+/// with `pthread_exit`, whose forced unwind through Rust frames aborts the process. So the
+/// gate closes at exit ([`close_gate`], an `atexit` handler, which runs before finalization)
+/// and waits for the threads already inside to leave.
+pub fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            GATE.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let entered = GATE.fetch_add(1, Ordering::SeqCst);
+    let _leave = Leave;
+    if entered & CLOSED != 0 {
+        return None;
+    }
+    Python::try_attach(f)
+}
+
+/// Closes the gate of [`attach_from_runtime`] and waits (without the GIL, at most 2 s) for
+/// the runtime threads inside Python to leave. Registered with `atexit` by the module; after
+/// it, results and log events that runtime threads produce are dropped: nobody is left to
+/// receive them.
+#[pyfunction]
+pub fn close_gate(py: Python<'_>) {
+    GATE.fetch_or(CLOSED, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while GATE.load(Ordering::SeqCst) & !CLOSED != 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// In a child process after `fork`: the runtime threads counted as inside Python were the
+/// parent's; none exists here.
+#[pyfunction]
+pub fn reset_gate_after_fork() {
+    GATE.fetch_and(CLOSED, Ordering::SeqCst);
 }
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -52,8 +126,8 @@ where
     let future_ref = py_future.clone().unbind();
     let handle = runtime.spawn(async move {
         let result = future.await;
-        // `None` when the interpreter is shutting down: nobody is left to tell.
-        let _ = Python::try_attach(move |py| {
+        // `None` when the interpreter is exiting: nobody is left to tell.
+        let _ = attach_from_runtime(move |py| {
             let settled = match result {
                 Ok(value) => value.into_py_any(py),
                 Err(e) => Err(to_py(py, e)),

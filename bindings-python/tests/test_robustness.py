@@ -116,6 +116,42 @@ def test_script_exits_promptly_when_done(sim: Simulator) -> None:
     assert elapsed < 15, f"the script took {elapsed:.1f} s to exit"
 
 
+def test_exit_while_runtime_threads_deliver_results_and_logs() -> None:
+    # Runtime threads keep completing asyncio futures and forwarding log events while the
+    # interpreter exits. A runtime thread that took the GIL during finalization used to be
+    # ended with pthread_exit, which crashed the process (SIGSEGV/SIGABRT, about 1 run in 3).
+    code = """
+        import asyncio, logging, sys, threading
+        from omi_push import AsyncClient
+        from omi_push.testing import Simulator
+
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s %(message)s")
+        logging.getLogger("omi_push.simulator").setLevel(logging.WARNING)
+        sim = Simulator()
+        kw = dict(client_id=sim.client_id, client_secret=sim.client_secret)
+
+        def busy():
+            async def main():
+                a = AsyncClient(sim.base_url, **kw)
+                while True:
+                    await asyncio.gather(*(a.list_devices("user-1") for _ in range(50)))
+            asyncio.run(main())
+
+        async def main():
+            a = AsyncClient(sim.base_url, **kw)
+            await asyncio.gather(*(a.list_devices("user-1") for _ in range(300)))
+
+        for _ in range(2):
+            threading.Thread(target=busy, daemon=True).start()
+        asyncio.run(main())
+        print("END", flush=True)
+        """
+    for run in range(5):
+        result = run_script(code, timeout=60)
+        assert result.returncode == 0, f"run {run}: exit status {result.returncode}; stderr tail:\n{result.stderr[-2000:]}"
+        assert result.stdout.strip() == "END"
+
+
 def test_import_alone_exits_promptly() -> None:
     result = run_script("import omi_push, omi_push.testing; print(omi_push.__version__)", timeout=20)
     assert result.returncode == 0 and result.stdout.strip(), result.stderr
