@@ -44,13 +44,17 @@ where
 {
     let mut task = omi_push::runtime::spawn(future).py_err(py)?;
     if !is_main_thread(py)? {
-        return match py.detach(move || task.join()) {
+        let joined = py.detach(move || task.join());
+        crate::logging::flush(py);
+        return match joined {
             Ok(result) => result.py_err(py),
             Err(e) => Err(to_py(py, e)),
         };
     }
     loop {
-        match py.detach(|| task.wait_slice(SIGNAL_SLICE)) {
+        let slice = py.detach(|| task.wait_slice(SIGNAL_SLICE));
+        crate::logging::flush(py);
+        match slice {
             Ok(Some(result)) => return result.py_err(py),
             Ok(None) => py.check_signals()?,
             Err(e) => return Err(to_py(py, e)),
@@ -92,6 +96,7 @@ pub fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
 /// receive them.
 #[pyfunction]
 pub fn close_gate(py: Python<'_>) {
+    crate::logging::flush(py);
     GATE.fetch_or(CLOSED, Ordering::SeqCst);
     py.detach(|| {
         let deadline = Instant::now() + Duration::from_secs(2);
@@ -102,10 +107,11 @@ pub fn close_gate(py: Python<'_>) {
 }
 
 /// In a child process after `fork`: the runtime threads counted as inside Python were the
-/// parent's; none exists here.
+/// parent's, as were the log forwarder and any lock they held; none exists here.
 #[pyfunction]
-pub fn reset_gate_after_fork() {
+pub fn reset_after_fork() {
     GATE.fetch_and(CLOSED, Ordering::SeqCst);
+    crate::logging::reset_after_fork();
 }
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -157,6 +163,8 @@ struct Resolver {
 #[pymethods]
 impl Resolver {
     fn __call__(&self, py: Python<'_>) -> PyResult<()> {
+        // The call's log records reach `logging` before its result reaches the awaiting code.
+        crate::logging::flush(py);
         let future = self.future.bind(py);
         if future.call_method0("done")?.is_truthy()? {
             return Ok(());

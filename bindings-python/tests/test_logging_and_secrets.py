@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 import types
 
 import pytest
@@ -49,6 +51,57 @@ def test_async_events_are_logged_too(sim: Simulator, caplog: pytest.LogCaptureFi
 
     asyncio.run(main())
     assert any(r.name == "omi_push.client" and "push sent" in r.getMessage() for r in caplog.records)
+
+
+def test_a_calls_records_are_logged_when_it_returns_with_the_event_time(
+    sim: Simulator, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Events are queued on the runtime's threads (which never wait for the GIL) and reach
+    # `logging` from the calling thread before the call returns: in the main thread and in others.
+    caplog.set_level(logging.INFO, logger="omi_push")
+    seen: list = []
+
+    def call() -> None:
+        before = time.time()
+        client.send_push("user-1", "m", device_id="dev-1")
+        after = time.time()
+        sent = [r for r in caplog.records if r.getMessage().startswith("push sent")]
+        seen.append((len(sent), before, after, sent[-1].created if sent else None))
+
+    call()
+    worker = threading.Thread(target=call)
+    worker.start()
+    worker.join()
+    assert [n for n, *_ in seen] == [1, 2], seen
+    for _, before, after, created in seen:
+        assert created is not None and before <= created <= after
+
+
+def test_records_of_a_running_wait_reach_logging_while_it_waits(
+    sim: Simulator, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="omi_push")
+    ticket = client.send_push("user-1", "m", device_id="dev-1")
+    sim.add_fault("confirmation", status=500)
+    ended: list = []
+
+    def wait() -> None:
+        try:
+            client.wait_for_confirmation(ticket, timeout=4)
+        except OmiError as e:  # the polls keep failing: the wait gives up in the end
+            ended.append(e)
+
+    worker = threading.Thread(target=wait)
+    worker.start()
+    deadline = time.monotonic() + 3
+    retried = []
+    while not retried and time.monotonic() < deadline:
+        time.sleep(0.05)
+        retried = [r for r in caplog.records if "poll failed; retrying" in r.getMessage()]
+    still_waiting = worker.is_alive()
+    worker.join()
+    assert retried, "no record of the failing polls arrived while the wait was running"
+    assert still_waiting
 
 
 def test_secret_and_tokens_never_leak(sim: Simulator, caplog: pytest.LogCaptureFixture) -> None:
