@@ -5,6 +5,7 @@
 mod client;
 mod error;
 mod logging;
+mod outbox;
 mod runtime;
 mod testing;
 mod types;

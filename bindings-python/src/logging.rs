@@ -6,17 +6,11 @@
 //! time applies. The core never puts a secret or a token into an event.
 //!
 //! Events happen on the runtime's worker threads, which must never wait for the GIL (a worker
-//! waiting for it stalls every request and wait it drives). So an event only joins a queue;
-//! records leave it, in order, from the thread that finishes a call (before the call returns,
-//! so a call's records are in `logging` when it returns), from the main thread between
-//! signal checks, and from a small forwarder thread for events that nobody else flushes.
+//! waiting for it stalls every request and wait it drives). So an event only joins the
+//! [`outbox`](crate::outbox), which hands it to `logging` from a thread that holds the GIL.
 
-use std::cell::{Cell, UnsafeCell};
-use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread::Thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -26,10 +20,10 @@ use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
+use crate::outbox::{Item, QUEUE_LIMIT};
+
 const CORE: &str = "omi_push";
 const SIM: &str = "omi_push_sim";
-/// Records waiting beyond this are dropped (and counted, and reported when the queue drains).
-const QUEUE_LIMIT: usize = 10_000;
 
 fn ours(target: &str) -> bool {
     target == CORE
@@ -55,50 +49,8 @@ fn python_level(level: &Level) -> u8 {
     }
 }
 
-/// A spin lock held only for a few instructions (no Python code, no I/O under it). Unlike a
-/// `Mutex`, a child process can reset it after `fork`, whatever thread held it in the parent.
-struct SpinLock<T> {
-    locked: AtomicBool,
-    value: UnsafeCell<T>,
-}
-
-// SAFETY: `value` is only reached through `with`, which holds `locked`.
-unsafe impl<T: Send> Sync for SpinLock<T> {}
-
-impl<T> SpinLock<T> {
-    const fn new(value: T) -> Self {
-        SpinLock { locked: AtomicBool::new(false), value: UnsafeCell::new(value) }
-    }
-
-    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
-        let mut spins = 0u32;
-        while self.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
-            spins += 1;
-            if spins < 64 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
-        }
-        struct Unlock<'a>(&'a AtomicBool);
-        impl Drop for Unlock<'_> {
-            fn drop(&mut self) {
-                self.0.store(false, Ordering::Release);
-            }
-        }
-        let _unlock = Unlock(&self.locked);
-        // SAFETY: `locked` is held until `_unlock` drops.
-        f(unsafe { &mut *self.value.get() })
-    }
-
-    /// In a child after `fork`: the thread that held the lock does not exist here.
-    fn reset_after_fork(&self) {
-        self.locked.store(false, Ordering::Release);
-    }
-}
-
 /// One event, ready to become a `logging.LogRecord`.
-struct Record {
+pub struct Record {
     logger: String,
     level: u8,
     file: &'static str,
@@ -109,91 +61,8 @@ struct Record {
     created: f64,
 }
 
-static QUEUE: SpinLock<VecDeque<Record>> = SpinLock::new(VecDeque::new());
-static QUEUED: AtomicUsize = AtomicUsize::new(0);
-static DROPPED: AtomicUsize = AtomicUsize::new(0);
-/// The forwarder thread and the process it belongs to (threads do not survive `fork`).
-static FORWARDER: SpinLock<Option<(u32, Thread)>> = SpinLock::new(None);
-/// Held by the one thread emitting records, so that they reach `logging` in order.
-static DRAINING: AtomicBool = AtomicBool::new(false);
-
-thread_local! {
-    /// Set while this thread emits records: a `logging` handler that calls omi-push must not
-    /// wait for itself.
-    static IN_DRAIN: Cell<bool> = const { Cell::new(false) };
-}
-
-fn enqueue(record: Record) {
-    let queued = QUEUE.with(|q| {
-        if q.len() >= QUEUE_LIMIT {
-            return false;
-        }
-        q.push_back(record);
-        true
-    });
-    if !queued {
-        DROPPED.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    if QUEUED.fetch_add(1, Ordering::SeqCst) == 0 {
-        wake_forwarder();
-    }
-}
-
-fn wake_forwarder() {
-    let pid = std::process::id();
-    FORWARDER.with(|f| match f {
-        Some((owner, thread)) if *owner == pid => thread.unpark(),
-        _ => {
-            let spawned = std::thread::Builder::new().name("omi-push-log".into()).spawn(forward);
-            // Without a thread, records still leave the queue when calls finish.
-            *f = spawned.ok().map(|h| (pid, h.thread().clone()));
-        }
-    });
-}
-
-/// The forwarder thread: emits records that no finishing call has flushed.
-fn forward() {
-    loop {
-        if QUEUED.load(Ordering::SeqCst) == 0 {
-            std::thread::park_timeout(Duration::from_secs(1));
-            continue;
-        }
-        // `None` once the interpreter is exiting: the rest is dropped.
-        if crate::runtime::attach_from_runtime(flush).is_none() {
-            return;
-        }
-    }
-}
-
-/// Emits every queued record, in order, on this thread (which holds the GIL). Returns at once
-/// when the queue is empty; when another thread is emitting, waits for it without the GIL.
-pub fn flush(py: Python<'_>) {
-    if QUEUED.load(Ordering::SeqCst) == 0 || IN_DRAIN.with(Cell::get) {
-        return;
-    }
-    while DRAINING.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
-        py.detach(|| {
-            while DRAINING.load(Ordering::Acquire) {
-                std::thread::sleep(Duration::from_micros(200));
-            }
-        });
-    }
-    IN_DRAIN.with(|d| d.set(true));
-    while let Some(record) = QUEUE.with(VecDeque::pop_front) {
-        QUEUED.fetch_sub(1, Ordering::SeqCst);
-        // A failure (handlers' own errors are already reported by `logging`) drops the record.
-        let _ = emit(py, record);
-    }
-    let dropped = DROPPED.swap(0, Ordering::Relaxed);
-    if dropped > 0 {
-        let _ = emit(py, dropped_record(dropped));
-    }
-    IN_DRAIN.with(|d| d.set(false));
-    DRAINING.store(false, Ordering::Release);
-}
-
-fn dropped_record(dropped: usize) -> Record {
+/// Reports records the outbox had to drop.
+pub fn dropped_record(dropped: usize) -> Record {
     Record {
         logger: CORE.to_string(),
         level: 30,
@@ -208,15 +77,6 @@ fn dropped_record(dropped: usize) -> Record {
 
 fn now() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
-}
-
-/// In a child after `fork`: the locks are free and the forwarder must be started anew.
-pub fn reset_after_fork() {
-    QUEUE.reset_after_fork();
-    FORWARDER.reset_after_fork();
-    FORWARDER.with(|f| *f = None);
-    DRAINING.store(false, Ordering::Release);
-    IN_DRAIN.with(|d| d.set(false));
 }
 
 struct PythonLogging;
@@ -247,7 +107,7 @@ impl Visit for Fields {
 
 static GET_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn emit(py: Python<'_>, r: Record) -> PyResult<()> {
+pub fn emit(py: Python<'_>, r: Record) -> PyResult<()> {
     let get_logger = GET_LOGGER.import(py, "logging", "getLogger")?;
     let logger = get_logger.call1((r.logger,))?;
     if !logger.call_method1("isEnabledFor", (r.level,))?.is_truthy()? {
@@ -283,7 +143,7 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
         let mut fields = Fields::default();
         event.record(&mut fields);
         let meta: &'static Metadata<'static> = event.metadata();
-        enqueue(Record {
+        crate::outbox::push(Item::Log(Record {
             logger: logger_name(meta.target()),
             level: python_level(meta.level()),
             file: meta.file().unwrap_or("<rust>"),
@@ -292,7 +152,7 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
             target: meta.target(),
             text: format!("{}{}", fields.message, fields.rest),
             created: now(),
-        });
+        }));
     }
 }
 

@@ -16,6 +16,7 @@ use pyo3::sync::PyOnceLock;
 use tokio::task::AbortHandle;
 
 use crate::error::{IntoPyResult, to_py};
+use crate::outbox::Item;
 
 /// How long a blocking call sleeps before it looks for signals (Ctrl-C) again.
 const SIGNAL_SLICE: Duration = Duration::from_millis(50);
@@ -45,7 +46,7 @@ where
     let mut task = omi_push::runtime::spawn(future).py_err(py)?;
     if !is_main_thread(py)? {
         let joined = py.detach(move || task.join());
-        crate::logging::flush(py);
+        crate::outbox::flush(py);
         return match joined {
             Ok(result) => result.py_err(py),
             Err(e) => Err(to_py(py, e)),
@@ -53,7 +54,7 @@ where
     }
     loop {
         let slice = py.detach(|| task.wait_slice(SIGNAL_SLICE));
-        crate::logging::flush(py);
+        crate::outbox::flush(py);
         match slice {
             Ok(Some(result)) => return result.py_err(py),
             Ok(None) => py.check_signals()?,
@@ -96,7 +97,7 @@ pub fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
 /// receive them.
 #[pyfunction]
 pub fn close_gate(py: Python<'_>) {
-    crate::logging::flush(py);
+    crate::outbox::flush(py);
     GATE.fetch_or(CLOSED, Ordering::SeqCst);
     py.detach(|| {
         let deadline = Instant::now() + Duration::from_secs(2);
@@ -111,7 +112,7 @@ pub fn close_gate(py: Python<'_>) {
 #[pyfunction]
 pub fn reset_after_fork() {
     GATE.fetch_and(CLOSED, Ordering::SeqCst);
-    crate::logging::reset_after_fork();
+    crate::outbox::reset_after_fork();
 }
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -128,23 +129,16 @@ where
         .call0()?;
     let py_future = event_loop.call_method0("create_future")?;
     let runtime = omi_push::runtime::shared().py_err(py)?;
-    let loop_ref = event_loop.unbind();
+    let event_loop = event_loop.unbind();
     let future_ref = py_future.clone().unbind();
     let handle = runtime.spawn(async move {
         let result = future.await;
-        // `None` when the interpreter is exiting: nobody is left to tell.
-        let _ = attach_from_runtime(move |py| {
-            let settled = match result {
-                Ok(value) => value.into_py_any(py),
-                Err(e) => Err(to_py(py, e)),
-            };
-            let resolver = Resolver {
-                future: future_ref,
-                result: Mutex::new(Some(settled)),
-            };
-            // Fails only when the loop is closed; then nobody waits for the result.
-            let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (resolver,));
+        let settle: Settle = Box::new(move |py| match result {
+            Ok(value) => value.into_py_any(py),
+            Err(e) => Err(to_py(py, e)),
         });
+        // The worker does not wait for the GIL: the outbox takes the result to the loop.
+        crate::outbox::push(Item::Result { event_loop, future: future_ref, settle });
     });
     let canceller = Canceller {
         handle: handle.abort_handle(),
@@ -153,28 +147,45 @@ where
     Ok(py_future)
 }
 
-/// Sets the asyncio future's result on the loop's thread, unless it was cancelled meanwhile.
+/// Turns a call's outcome into the Python object (or exception) of its asyncio future.
+pub type Settle = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
+
+/// An asyncio future and the result to set on it.
+pub type Settled = (Py<PyAny>, PyResult<Py<PyAny>>);
+
+/// Results for one event loop.
+pub type Batch = (Py<PyAny>, Vec<Settled>);
+
+/// Asks the event loop to set these futures' results (from any thread holding the GIL).
+pub fn resolve_batch(py: Python<'_>, batch: Option<Batch>) {
+    let Some((event_loop, results)) = batch else { return };
+    let resolver = Resolver { results: Mutex::new(results) };
+    // Fails only when the loop is closed; then nobody waits for the results.
+    let _ = event_loop.call_method1(py, "call_soon_threadsafe", (resolver,));
+}
+
+/// Sets asyncio futures' results on the loop's thread, except those cancelled meanwhile.
 #[pyclass(frozen)]
 struct Resolver {
-    future: Py<PyAny>,
-    result: Mutex<Option<PyResult<Py<PyAny>>>>,
+    results: Mutex<Vec<Settled>>,
 }
 
 #[pymethods]
 impl Resolver {
     fn __call__(&self, py: Python<'_>) -> PyResult<()> {
-        // The call's log records reach `logging` before its result reaches the awaiting code.
-        crate::logging::flush(py);
-        let future = self.future.bind(py);
-        if future.call_method0("done")?.is_truthy()? {
-            return Ok(());
+        // The calls' log records reach `logging` before their results reach the awaiting code.
+        crate::outbox::flush(py);
+        let results = std::mem::take(&mut *self.results.lock().unwrap_or_else(|p| p.into_inner()));
+        for (future, result) in results {
+            let future = future.bind(py);
+            if future.call_method0("done")?.is_truthy()? {
+                continue;
+            }
+            match result {
+                Ok(value) => future.call_method1("set_result", (value,))?,
+                Err(err) => future.call_method1("set_exception", (err.into_value(py),))?,
+            };
         }
-        let taken = self.result.lock().unwrap_or_else(|p| p.into_inner()).take();
-        match taken {
-            Some(Ok(value)) => future.call_method1("set_result", (value,))?,
-            Some(Err(err)) => future.call_method1("set_exception", (err.into_value(py),))?,
-            None => return Ok(()),
-        };
         Ok(())
     }
 }

@@ -1,0 +1,179 @@
+//! What the runtime's worker threads hand to Python: log records and the results of asyncio
+//! calls. A worker must never wait for the GIL (a worker waiting for it stalls every request
+//! and wait it drives), so it only pushes an [`Item`] here. Items leave, in order, from a
+//! thread that holds the GIL anyway: the thread that finishes a blocking call (before the call
+//! returns, so a call's log records are in `logging` when it returns), the main thread between
+//! its signal checks, an event loop running a result, and otherwise a small forwarder thread.
+
+use std::cell::{Cell, UnsafeCell};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread::Thread;
+use std::time::Duration;
+
+use pyo3::prelude::*;
+
+use crate::logging::{self, Record};
+use crate::runtime::{self, Batch, Settle};
+
+/// Log records waiting beyond this are dropped (counted, and reported when the queue drains).
+/// Results are never dropped.
+pub const QUEUE_LIMIT: usize = 10_000;
+
+pub enum Item {
+    Log(Record),
+    /// An asyncio call's result, for `event_loop` to set on `future`.
+    Result { event_loop: Py<PyAny>, future: Py<PyAny>, settle: Settle },
+}
+
+/// A spin lock held only for a few instructions (no Python code, no I/O under it). Unlike a
+/// `Mutex`, a child process can reset it after `fork`, whatever thread held it in the parent.
+struct SpinLock<T> {
+    locked: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: `value` is only reached through `with`, which holds `locked`.
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+
+impl<T> SpinLock<T> {
+    const fn new(value: T) -> Self {
+        SpinLock { locked: AtomicBool::new(false), value: UnsafeCell::new(value) }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let mut spins = 0u32;
+        while self.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            spins += 1;
+            if spins < 64 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+        struct Unlock<'a>(&'a AtomicBool);
+        impl Drop for Unlock<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _unlock = Unlock(&self.locked);
+        // SAFETY: `locked` is held until `_unlock` drops.
+        f(unsafe { &mut *self.value.get() })
+    }
+
+    /// In a child after `fork`: the thread that held the lock does not exist here.
+    fn reset_after_fork(&self) {
+        self.locked.store(false, Ordering::Release);
+    }
+}
+
+static QUEUE: SpinLock<VecDeque<Item>> = SpinLock::new(VecDeque::new());
+static QUEUED: AtomicUsize = AtomicUsize::new(0);
+static LOGS_QUEUED: AtomicUsize = AtomicUsize::new(0);
+static LOGS_DROPPED: AtomicUsize = AtomicUsize::new(0);
+/// The forwarder thread and the process it belongs to (threads do not survive `fork`).
+static FORWARDER: SpinLock<Option<(u32, Thread)>> = SpinLock::new(None);
+/// Held by the one thread delivering items, so that they arrive in order.
+static DRAINING: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// Set while this thread delivers items: a `logging` handler that calls omi-push must not
+    /// wait for itself.
+    static IN_DRAIN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Queues an item; never blocks on Python.
+pub fn push(item: Item) {
+    if matches!(item, Item::Log(_)) && LOGS_QUEUED.fetch_add(1, Ordering::Relaxed) >= QUEUE_LIMIT {
+        LOGS_QUEUED.fetch_sub(1, Ordering::Relaxed);
+        LOGS_DROPPED.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    QUEUE.with(|q| q.push_back(item));
+    if QUEUED.fetch_add(1, Ordering::SeqCst) == 0 {
+        wake_forwarder();
+    }
+}
+
+fn wake_forwarder() {
+    let pid = std::process::id();
+    FORWARDER.with(|f| match f {
+        Some((owner, thread)) if *owner == pid => thread.unpark(),
+        _ => {
+            let spawned = std::thread::Builder::new().name("omi-push-py".into()).spawn(forward);
+            // Without the thread, items still leave when blocking calls end or results run.
+            *f = spawned.ok().map(|h| (pid, h.thread().clone()));
+        }
+    });
+}
+
+/// The forwarder thread: delivers what no other thread has.
+fn forward() {
+    loop {
+        if QUEUED.load(Ordering::SeqCst) == 0 {
+            std::thread::park_timeout(Duration::from_secs(1));
+            continue;
+        }
+        // `None` once the interpreter is exiting: nobody is left to deliver to.
+        if runtime::attach_from_runtime(flush).is_none() {
+            return;
+        }
+    }
+}
+
+/// Delivers every queued item, in order, from this thread (which holds the GIL). Returns at
+/// once when the queue is empty; when another thread is delivering, waits for it without the
+/// GIL, so that what was queued before this call has been delivered when it returns.
+pub fn flush(py: Python<'_>) {
+    if QUEUED.load(Ordering::SeqCst) == 0 || IN_DRAIN.with(Cell::get) {
+        return;
+    }
+    while DRAINING.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        py.detach(|| {
+            while DRAINING.load(Ordering::Acquire) {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        });
+    }
+    IN_DRAIN.with(|d| d.set(true));
+    // Results for one event loop that follow each other go to it in one call.
+    let mut batch: Option<Batch> = None;
+    while let Some(item) = QUEUE.with(VecDeque::pop_front) {
+        QUEUED.fetch_sub(1, Ordering::SeqCst);
+        match item {
+            Item::Log(record) => {
+                LOGS_QUEUED.fetch_sub(1, Ordering::Relaxed);
+                runtime::resolve_batch(py, batch.take());
+                // A failure (handlers' own errors are already reported by `logging`) drops it.
+                let _ = logging::emit(py, record);
+            }
+            Item::Result { event_loop, future, settle } => {
+                let settled = settle(py);
+                match &mut batch {
+                    Some((l, results)) if l.is(&event_loop) => results.push((future, settled)),
+                    _ => {
+                        runtime::resolve_batch(py, batch.take());
+                        batch = Some((event_loop, vec![(future, settled)]));
+                    }
+                }
+            }
+        }
+    }
+    runtime::resolve_batch(py, batch);
+    let dropped = LOGS_DROPPED.swap(0, Ordering::Relaxed);
+    if dropped > 0 {
+        let _ = logging::emit(py, logging::dropped_record(dropped));
+    }
+    IN_DRAIN.with(|d| d.set(false));
+    DRAINING.store(false, Ordering::Release);
+}
+
+/// In a child after `fork`: the locks are free and the forwarder must be started anew.
+pub fn reset_after_fork() {
+    QUEUE.reset_after_fork();
+    FORWARDER.reset_after_fork();
+    FORWARDER.with(|f| *f = None);
+    DRAINING.store(false, Ordering::Release);
+    IN_DRAIN.with(|d| d.set(false));
+}
