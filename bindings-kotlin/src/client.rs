@@ -1,6 +1,6 @@
-//! The client object: each operation as an `async fn` (a Kotlin `suspend fun`, run on the
-//! core's shared runtime so that cancelling the coroutine drops the task and stops its I/O) and
-//! as a blocking `fn` (the core's `runtime::block_on`, for plain threads). The blocking wait,
+//! The client object: each operation as a blocking `fn` (the core's `runtime::block_on`, for
+//! plain threads). The Kotlin `suspend` functions reach the same client through the completion
+//! path of [`crate::fast`] (registered here under [`NativeClient::fast_id`]). The blocking wait,
 //! which may last minutes, is a task the JVM thread awaits in slices, so that
 //! `Thread.interrupt()` stops it.
 
@@ -15,9 +15,17 @@ use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket, mill
 #[derive(uniffi::Object)]
 pub struct NativeClient {
     inner: Client,
+    /// This client's id for the completion path ([`crate::fast`]), which the suspend functions use.
+    fast_id: i64,
 }
 
-fn wait_options(timeout_ms: Option<f64>, poll_interval_ms: Option<f64>) -> WaitOptions {
+impl Drop for NativeClient {
+    fn drop(&mut self) {
+        crate::fast::unregister(self.fast_id);
+    }
+}
+
+pub(crate) fn wait_options(timeout_ms: Option<f64>, poll_interval_ms: Option<f64>) -> WaitOptions {
     WaitOptions { timeout: timeout_ms.map(millis), poll_interval: poll_interval_ms.map(millis), cancel: None }
 }
 
@@ -31,33 +39,18 @@ impl NativeClient {
     ) -> Result<Self, NativeError> {
         crate::logging::init_from_env();
         let config = Config::from_options(options.into_core(client_secret, access_token)?)?;
-        Ok(NativeClient { inner: Client::new(config)? })
+        let inner = Client::new(config)?;
+        Ok(NativeClient { fast_id: crate::fast::register(inner.clone()), inner })
     }
 
-    pub async fn list_devices(&self, user_id: String) -> Result<Vec<NativeDevice>, NativeError> {
-        let c = self.inner.clone();
-        let devices = runtime::run(async move { c.list_devices(&user_id).await }).await?;
-        Ok(devices.into_iter().map(NativeDevice::from).collect())
+    /// The id under which the completion path ([`crate::fast`]) finds this client.
+    pub fn fast_id(&self) -> i64 {
+        self.fast_id
     }
 
     pub fn list_devices_blocking(&self, user_id: String) -> Result<Vec<NativeDevice>, NativeError> {
         let devices = runtime::block_on(self.inner.list_devices(&user_id))??;
         Ok(devices.into_iter().map(NativeDevice::from).collect())
-    }
-
-    pub async fn send_push(
-        &self,
-        user_id: String,
-        device_id: Option<String>,
-        message: String,
-        nonce: Option<String>,
-    ) -> Result<NativeTicket, NativeError> {
-        let c = self.inner.clone();
-        let ticket = runtime::run(async move {
-            c.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await
-        })
-        .await?;
-        Ok(ticket.into())
     }
 
     pub fn send_push_blocking(
@@ -71,24 +64,8 @@ impl NativeClient {
         Ok(runtime::block_on(fut)??.into())
     }
 
-    pub async fn confirmation_status(&self, nonce: String) -> Result<NativeStatus, NativeError> {
-        let c = self.inner.clone();
-        Ok(runtime::run(async move { c.confirmation_status(&nonce).await }).await?.into())
-    }
-
     pub fn confirmation_status_blocking(&self, nonce: String) -> Result<NativeStatus, NativeError> {
         Ok(runtime::block_on(self.inner.confirmation_status(&nonce))??.into())
-    }
-
-    pub async fn wait_for_confirmation(
-        &self,
-        nonce: String,
-        timeout_ms: Option<f64>,
-        poll_interval_ms: Option<f64>,
-    ) -> Result<NativeOutcome, NativeError> {
-        let c = self.inner.clone();
-        let options = wait_options(timeout_ms, poll_interval_ms);
-        Ok(runtime::run(async move { c.wait_for_confirmation(&nonce, options).await }).await?.into())
     }
 
     /// The blocking wait, started on the shared runtime: the JVM thread then waits in short

@@ -11,6 +11,7 @@ uniffi::setup_scaffolding!();
 mod client;
 mod config;
 mod error;
+mod fast;
 mod logging;
 mod testing;
 mod types;

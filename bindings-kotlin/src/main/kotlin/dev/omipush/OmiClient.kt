@@ -1,5 +1,13 @@
 package dev.omipush
 
+import dev.omipush.ffi.FfiConverter
+import dev.omipush.ffi.FfiConverterOptionalDouble
+import dev.omipush.ffi.FfiConverterOptionalString
+import dev.omipush.ffi.FfiConverterSequenceTypeNativeDevice
+import dev.omipush.ffi.FfiConverterString
+import dev.omipush.ffi.FfiConverterTypeNativeOutcome
+import dev.omipush.ffi.FfiConverterTypeNativeStatus
+import dev.omipush.ffi.FfiConverterTypeNativeTicket
 import dev.omipush.ffi.NativeClient
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicBoolean
@@ -30,6 +38,8 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
     private val clientId = config.clientId
     private val inner: NativeClient = native { NativeClient(config.toNative(), config.clientSecret, config.accessToken) }
     private val closed = AtomicBoolean(false)
+    /** This client's id on the completion path ([FastPath]). */
+    internal val fastId: Long = inner.fastId()
 
     /** Runs the `...Async` forms; cancelled by [close]. */
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("omi-push"))
@@ -43,26 +53,48 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
 
     /** Lists the user's enrolled devices. */
     suspend fun listDevices(userId: String): List<Device> =
-        native { client().listDevices(userId) }.map { it.toPublic() }
+        call(FastPath.OP_LIST_DEVICES, FastPath.Args().add(FfiConverterString, userId), FfiConverterSequenceTypeNativeDevice)
+            .map { it.toPublic() }
 
     /**
      * Sends a push to one device, or to all of the user's devices when [deviceId] is `null`.
      * Without a [nonce], a fresh one is generated. The request is never sent twice.
      */
-    suspend fun sendPush(userId: String, message: String, deviceId: String? = null, nonce: String? = null): PushTicket =
-        native { client().sendPush(userId, deviceId, message, nonce) }.toPublic()
+    suspend fun sendPush(userId: String, message: String, deviceId: String? = null, nonce: String? = null): PushTicket {
+        val args = FastPath.Args()
+            .add(FfiConverterString, userId)
+            .add(FfiConverterOptionalString, deviceId)
+            .add(FfiConverterString, message)
+            .add(FfiConverterOptionalString, nonce)
+        return call(FastPath.OP_SEND_PUSH, args, FfiConverterTypeNativeTicket).toPublic()
+    }
 
     /** Reads the confirmation state once. */
     suspend fun confirmationStatus(nonce: String): Status =
-        native { client().confirmationStatus(nonce) }.toPublic()
+        call(FastPath.OP_CONFIRMATION_STATUS, FastPath.Args().add(FfiConverterString, nonce), FfiConverterTypeNativeStatus)
+            .toPublic()
 
     /**
      * Polls until the push is confirmed, rejected or expired, or [timeout] passes (then the
      * outcome is [OutcomeKind.TIMED_OUT]). `null` takes the configured defaults. Cancellable:
      * cancelling the coroutine (or `withTimeout`) stops the polling at once.
      */
-    suspend fun waitForConfirmation(nonce: String, timeout: Duration? = null, pollInterval: Duration? = null): Outcome =
-        native { client().waitForConfirmation(nonce, timeout?.toMillis(), pollInterval?.toMillis()) }.toPublic()
+    suspend fun waitForConfirmation(nonce: String, timeout: Duration? = null, pollInterval: Duration? = null): Outcome {
+        val args = FastPath.Args()
+            .add(FfiConverterString, nonce)
+            .add(FfiConverterOptionalDouble, timeout?.toMillis())
+            .add(FfiConverterOptionalDouble, pollInterval?.toMillis())
+        return call(FastPath.OP_WAIT, args, FfiConverterTypeNativeOutcome).toPublic()
+    }
+
+    /**
+     * The suspend functions go through [FastPath] (one native call to start, one callback with
+     * the result), which is much cheaper per call than uniffi's generated async functions.
+     */
+    private suspend fun <T> call(op: Int, args: FastPath.Args, converter: FfiConverter<T, *>): T {
+        client()
+        return FastPath.call(fastId, op, args, converter)
+    }
 
     /** [waitForConfirmation] for a [ticket]. */
     suspend fun waitForConfirmation(ticket: PushTicket, timeout: Duration? = null, pollInterval: Duration? = null): Outcome =
