@@ -9,7 +9,7 @@ use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::Thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 
@@ -70,8 +70,12 @@ impl<T> SpinLock<T> {
 
 static QUEUE: SpinLock<VecDeque<Item>> = SpinLock::new(VecDeque::new());
 static QUEUED: AtomicUsize = AtomicUsize::new(0);
+static RESULTS_QUEUED: AtomicUsize = AtomicUsize::new(0);
 static LOGS_QUEUED: AtomicUsize = AtomicUsize::new(0);
 static LOGS_DROPPED: AtomicUsize = AtomicUsize::new(0);
+/// Whether the forwarder waits for work with nothing queued (true until it first runs, so that
+/// the first item starts it).
+static FORWARDER_IDLE: AtomicBool = AtomicBool::new(true);
 /// The forwarder thread and the process it belongs to (threads do not survive `fork`).
 static FORWARDER: SpinLock<Option<(u32, Thread)>> = SpinLock::new(None);
 /// Held by the one thread delivering items, so that they arrive in order.
@@ -85,13 +89,23 @@ thread_local! {
 
 /// Queues an item; never blocks on Python.
 pub fn push(item: Item) {
-    if matches!(item, Item::Log(_)) && LOGS_QUEUED.fetch_add(1, Ordering::Relaxed) >= QUEUE_LIMIT {
+    let is_result = matches!(item, Item::Result { .. });
+    if !is_result && LOGS_QUEUED.fetch_add(1, Ordering::Relaxed) >= QUEUE_LIMIT {
         LOGS_QUEUED.fetch_sub(1, Ordering::Relaxed);
         LOGS_DROPPED.fetch_add(1, Ordering::Relaxed);
         return;
     }
     QUEUE.with(|q| q.push_back(item));
-    if QUEUED.fetch_add(1, Ordering::SeqCst) == 0 {
+    QUEUED.fetch_add(1, Ordering::SeqCst);
+    // A result is awaited: the forwarder takes it now. A log record wakes the forwarder only
+    // when it is idle; the forwarder then leaves it a moment to the thread whose call logged
+    // it, which usually flushes it first (one wake-up per burst of records, not per record).
+    if is_result {
+        let first = RESULTS_QUEUED.fetch_add(1, Ordering::SeqCst) == 0;
+        if first | FORWARDER_IDLE.swap(false, Ordering::SeqCst) {
+            wake_forwarder();
+        }
+    } else if FORWARDER_IDLE.swap(false, Ordering::SeqCst) {
         wake_forwarder();
     }
 }
@@ -108,12 +122,34 @@ fn wake_forwarder() {
     });
 }
 
+/// How long the forwarder leaves log records to the threads that logged them.
+const LOG_GRACE: Duration = Duration::from_millis(50);
+
 /// The forwarder thread: delivers what no other thread has.
 fn forward() {
     loop {
         if QUEUED.load(Ordering::SeqCst) == 0 {
-            std::thread::park_timeout(Duration::from_secs(1));
+            FORWARDER_IDLE.store(true, Ordering::SeqCst);
+            // Checked again after announcing idleness, so that no item slips in unseen.
+            if QUEUED.load(Ordering::SeqCst) == 0 {
+                std::thread::park();
+            }
+            FORWARDER_IDLE.store(false, Ordering::SeqCst);
             continue;
+        }
+        if RESULTS_QUEUED.load(Ordering::SeqCst) == 0 {
+            // Only log records: leave them a moment to the calls that logged them.
+            let deadline = Instant::now() + LOG_GRACE;
+            while RESULTS_QUEUED.load(Ordering::SeqCst) == 0 && QUEUED.load(Ordering::SeqCst) > 0 {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                std::thread::park_timeout(left);
+            }
+            if QUEUED.load(Ordering::SeqCst) == 0 {
+                continue;
+            }
         }
         // `None` once the interpreter is exiting: nobody is left to deliver to.
         if runtime::attach_from_runtime(flush).is_none() {
@@ -149,6 +185,7 @@ pub fn flush(py: Python<'_>) {
                 let _ = logging::emit(py, record);
             }
             Item::Result { event_loop, future, settle } => {
+                RESULTS_QUEUED.fetch_sub(1, Ordering::SeqCst);
                 let settled = settle(py);
                 match &mut batch {
                     Some((l, results)) if l.is(&event_loop) => results.push((future, settled)),
@@ -174,6 +211,7 @@ pub fn reset_after_fork() {
     QUEUE.reset_after_fork();
     FORWARDER.reset_after_fork();
     FORWARDER.with(|f| *f = None);
+    FORWARDER_IDLE.store(true, Ordering::SeqCst);
     DRAINING.store(false, Ordering::Release);
     IN_DRAIN.with(|d| d.set(false));
 }
