@@ -8,6 +8,7 @@
 use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
@@ -80,6 +81,10 @@ static FORWARDER_IDLE: AtomicBool = AtomicBool::new(true);
 static FORWARDER: SpinLock<Option<(u32, Thread)>> = SpinLock::new(None);
 /// Held by the one thread delivering items, so that they arrive in order.
 static DRAINING: AtomicBool = AtomicBool::new(false);
+/// Threads waiting for the drain to end, and what they sleep on.
+static DRAIN_WAITERS: AtomicUsize = AtomicUsize::new(0);
+static DRAIN_ENDED: SpinLock<Option<Arc<DrainEnded>>> = SpinLock::new(None);
+type DrainEnded = (Mutex<()>, Condvar);
 
 thread_local! {
     /// Set while this thread delivers items: a `logging` handler that calls omi-push must not
@@ -165,12 +170,8 @@ pub fn flush(py: Python<'_>) {
     if QUEUED.load(Ordering::SeqCst) == 0 || IN_DRAIN.with(Cell::get) {
         return;
     }
-    while DRAINING.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
-        py.detach(|| {
-            while DRAINING.load(Ordering::Acquire) {
-                std::thread::sleep(Duration::from_micros(200));
-            }
-        });
+    while DRAINING.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+        py.detach(wait_for_drainer);
     }
     IN_DRAIN.with(|d| d.set(true));
     // Results for one event loop that follow each other go to it in one call.
@@ -203,7 +204,32 @@ pub fn flush(py: Python<'_>) {
         let _ = logging::emit(py, logging::dropped_record(dropped));
     }
     IN_DRAIN.with(|d| d.set(false));
-    DRAINING.store(false, Ordering::Release);
+    DRAINING.store(false, Ordering::SeqCst);
+    if DRAIN_WAITERS.load(Ordering::SeqCst) > 0 {
+        let pair = drain_ended();
+        let _guard = pair.0.lock().unwrap_or_else(PoisonError::into_inner);
+        pair.1.notify_all();
+    }
+}
+
+/// Sleeps (without the GIL) until the thread delivering items is done.
+fn wait_for_drainer() {
+    DRAIN_WAITERS.fetch_add(1, Ordering::SeqCst);
+    let pair = drain_ended();
+    let (lock, ended) = &*pair;
+    let mut guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
+    while DRAINING.load(Ordering::SeqCst) {
+        // The timeout only backs up the notification.
+        guard = ended.wait_timeout(guard, Duration::from_millis(10)).unwrap_or_else(PoisonError::into_inner).0;
+    }
+    drop(guard);
+    DRAIN_WAITERS.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// The lock and condition variable that threads waiting for a drain sleep on. Behind a
+/// [`SpinLock`] so that a child process after `fork` gets a fresh pair.
+fn drain_ended() -> Arc<DrainEnded> {
+    DRAIN_ENDED.with(|pair| pair.get_or_insert_with(Default::default).clone())
 }
 
 /// In a child after `fork`: the locks are free and the forwarder must be started anew.
@@ -212,6 +238,9 @@ pub fn reset_after_fork() {
     FORWARDER.reset_after_fork();
     FORWARDER.with(|f| *f = None);
     FORWARDER_IDLE.store(true, Ordering::SeqCst);
-    DRAINING.store(false, Ordering::Release);
+    DRAINING.store(false, Ordering::SeqCst);
+    DRAIN_WAITERS.store(0, Ordering::SeqCst);
+    DRAIN_ENDED.reset_after_fork();
+    DRAIN_ENDED.with(|pair| *pair = None);
     IN_DRAIN.with(|d| d.set(false));
 }

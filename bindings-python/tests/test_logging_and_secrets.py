@@ -77,6 +77,37 @@ def test_a_calls_records_are_logged_when_it_returns_with_the_event_time(
         assert created is not None and before <= created <= after
 
 
+def test_records_from_many_threads_with_a_slow_handler_are_all_delivered(sim: Simulator, client: Client) -> None:
+    # A handler that releases the GIL while it writes makes finishing calls wait for each
+    # other's deliveries: nothing may be lost, duplicated or left waiting.
+    records: list = []
+
+    class Slow(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            time.sleep(0.002)
+            records.append(record.getMessage())
+
+    logger = logging.getLogger("omi_push")
+    handler = Slow()
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        def pushes() -> None:
+            for _ in range(5):
+                client.send_push("user-1", "m", device_id="dev-1")
+
+        threads = [threading.Thread(target=pushes) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert not any(t.is_alive() for t in threads)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+    assert sum(m.startswith("push sent") for m in records) == 80
+
+
 def test_records_of_a_running_wait_reach_logging_while_it_waits(
     sim: Simulator, client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
