@@ -5,6 +5,10 @@
 //! Every function here converts arguments, calls one core function and converts the result;
 //! async work runs on the core's shared runtime (`omi_push::runtime::run`).
 
+// Under `cargo test` napi's macros do not register the exported free functions, which then
+// look unused to the compiler.
+#![cfg_attr(test, allow(dead_code))]
+
 mod cancel;
 mod client;
 mod debug;
