@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
-    // Runs before the interpreter finalizes: from then on no runtime thread enters Python.
+    // Runs before the interpreter finalizes: from then on no foreign thread enters Python.
     let close_gate = wrap_pyfunction!(runtime::close_gate, m)?;
     m.py().import("atexit")?.call_method1("register", (close_gate,))?;
     let reset = wrap_pyfunction!(runtime::reset_after_fork, m)?;

@@ -8,7 +8,7 @@
 use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, TryLockError};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
@@ -70,7 +70,7 @@ impl<T> SpinLock<T> {
 }
 
 static QUEUE: SpinLock<VecDeque<Item>> = SpinLock::new(VecDeque::new());
-static QUEUED: AtomicUsize = AtomicUsize::new(0);
+/// The queue's results and log records, readable without its lock.
 static RESULTS_QUEUED: AtomicUsize = AtomicUsize::new(0);
 static LOGS_QUEUED: AtomicUsize = AtomicUsize::new(0);
 static LOGS_DROPPED: AtomicUsize = AtomicUsize::new(0);
@@ -79,12 +79,9 @@ static LOGS_DROPPED: AtomicUsize = AtomicUsize::new(0);
 static FORWARDER_IDLE: AtomicBool = AtomicBool::new(true);
 /// The forwarder thread and the process it belongs to (threads do not survive `fork`).
 static FORWARDER: SpinLock<Option<(u32, Thread)>> = SpinLock::new(None);
-/// Held by the one thread delivering items, so that they arrive in order.
-static DRAINING: AtomicBool = AtomicBool::new(false);
-/// Threads waiting for the drain to end, and what they sleep on.
-static DRAIN_WAITERS: AtomicUsize = AtomicUsize::new(0);
-static DRAIN_ENDED: SpinLock<Option<Arc<DrainEnded>>> = SpinLock::new(None);
-type DrainEnded = (Mutex<()>, Condvar);
+/// Held by the one thread delivering items, so that they arrive in order. Behind a
+/// [`SpinLock`] so that a child process after `fork` gets a fresh, unlocked one.
+static DRAIN_LOCK: SpinLock<Option<Arc<Mutex<()>>>> = SpinLock::new(None);
 
 thread_local! {
     /// Set while this thread delivers items: a `logging` handler that calls omi-push must not
@@ -92,16 +89,19 @@ thread_local! {
     static IN_DRAIN: Cell<bool> = const { Cell::new(false) };
 }
 
+fn queued() -> usize {
+    RESULTS_QUEUED.load(Ordering::SeqCst) + LOGS_QUEUED.load(Ordering::SeqCst)
+}
+
 /// Queues an item; never blocks on Python.
 pub fn push(item: Item) {
     let is_result = matches!(item, Item::Result { .. });
-    if !is_result && LOGS_QUEUED.fetch_add(1, Ordering::Relaxed) >= QUEUE_LIMIT {
-        LOGS_QUEUED.fetch_sub(1, Ordering::Relaxed);
+    if !is_result && LOGS_QUEUED.fetch_add(1, Ordering::SeqCst) >= QUEUE_LIMIT {
+        LOGS_QUEUED.fetch_sub(1, Ordering::SeqCst);
         LOGS_DROPPED.fetch_add(1, Ordering::Relaxed);
         return;
     }
     QUEUE.with(|q| q.push_back(item));
-    QUEUED.fetch_add(1, Ordering::SeqCst);
     // A result is awaited: the forwarder takes it now. A log record wakes the forwarder only
     // when it is idle; the forwarder then leaves it a moment to the thread whose call logged
     // it, which usually flushes it first (one wake-up per burst of records, not per record).
@@ -133,10 +133,10 @@ const LOG_GRACE: Duration = Duration::from_millis(50);
 /// The forwarder thread: delivers what no other thread has.
 fn forward() {
     loop {
-        if QUEUED.load(Ordering::SeqCst) == 0 {
+        if queued() == 0 {
             FORWARDER_IDLE.store(true, Ordering::SeqCst);
             // Checked again after announcing idleness, so that no item slips in unseen.
-            if QUEUED.load(Ordering::SeqCst) == 0 {
+            if queued() == 0 {
                 std::thread::park();
             }
             FORWARDER_IDLE.store(false, Ordering::SeqCst);
@@ -145,14 +145,14 @@ fn forward() {
         if RESULTS_QUEUED.load(Ordering::SeqCst) == 0 {
             // Only log records: leave them a moment to the calls that logged them.
             let deadline = Instant::now() + LOG_GRACE;
-            while RESULTS_QUEUED.load(Ordering::SeqCst) == 0 && QUEUED.load(Ordering::SeqCst) > 0 {
+            while RESULTS_QUEUED.load(Ordering::SeqCst) == 0 && queued() > 0 {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
                     break;
                 }
                 std::thread::park_timeout(left);
             }
-            if QUEUED.load(Ordering::SeqCst) == 0 {
+            if queued() == 0 {
                 continue;
             }
         }
@@ -167,20 +167,25 @@ fn forward() {
 /// once when the queue is empty; when another thread is delivering, waits for it without the
 /// GIL, so that what was queued before this call has been delivered when it returns.
 pub fn flush(py: Python<'_>) {
-    if QUEUED.load(Ordering::SeqCst) == 0 || IN_DRAIN.with(Cell::get) {
+    if queued() == 0 || IN_DRAIN.with(Cell::get) {
         return;
     }
-    while DRAINING.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_err() {
-        py.detach(wait_for_drainer);
-    }
+    let lock = drain_lock();
+    let _draining = loop {
+        match lock.try_lock() {
+            Ok(guard) => break guard,
+            Err(TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
+            // Another thread is delivering: wait for it without the GIL, which it may need.
+            Err(TryLockError::WouldBlock) => py.detach(|| drop(lock.lock())),
+        }
+    };
     IN_DRAIN.with(|d| d.set(true));
     // Results for one event loop that follow each other go to it in one call.
     let mut batch: Option<Batch> = None;
     while let Some(item) = QUEUE.with(VecDeque::pop_front) {
-        QUEUED.fetch_sub(1, Ordering::SeqCst);
         match item {
             Item::Log(record) => {
-                LOGS_QUEUED.fetch_sub(1, Ordering::Relaxed);
+                LOGS_QUEUED.fetch_sub(1, Ordering::SeqCst);
                 runtime::resolve_batch(py, batch.take());
                 // A failure (handlers' own errors are already reported by `logging`) drops it.
                 let _ = logging::emit(py, record);
@@ -204,32 +209,10 @@ pub fn flush(py: Python<'_>) {
         let _ = logging::emit(py, logging::dropped_record(dropped));
     }
     IN_DRAIN.with(|d| d.set(false));
-    DRAINING.store(false, Ordering::SeqCst);
-    if DRAIN_WAITERS.load(Ordering::SeqCst) > 0 {
-        let pair = drain_ended();
-        let _guard = pair.0.lock().unwrap_or_else(PoisonError::into_inner);
-        pair.1.notify_all();
-    }
 }
 
-/// Sleeps (without the GIL) until the thread delivering items is done.
-fn wait_for_drainer() {
-    DRAIN_WAITERS.fetch_add(1, Ordering::SeqCst);
-    let pair = drain_ended();
-    let (lock, ended) = &*pair;
-    let mut guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
-    while DRAINING.load(Ordering::SeqCst) {
-        // The timeout only backs up the notification.
-        guard = ended.wait_timeout(guard, Duration::from_millis(10)).unwrap_or_else(PoisonError::into_inner).0;
-    }
-    drop(guard);
-    DRAIN_WAITERS.fetch_sub(1, Ordering::SeqCst);
-}
-
-/// The lock and condition variable that threads waiting for a drain sleep on. Behind a
-/// [`SpinLock`] so that a child process after `fork` gets a fresh pair.
-fn drain_ended() -> Arc<DrainEnded> {
-    DRAIN_ENDED.with(|pair| pair.get_or_insert_with(Default::default).clone())
+fn drain_lock() -> Arc<Mutex<()>> {
+    DRAIN_LOCK.with(|lock| lock.get_or_insert_with(Default::default).clone())
 }
 
 /// In a child after `fork`: the locks are free and the forwarder must be started anew.
@@ -238,9 +221,7 @@ pub fn reset_after_fork() {
     FORWARDER.reset_after_fork();
     FORWARDER.with(|f| *f = None);
     FORWARDER_IDLE.store(true, Ordering::SeqCst);
-    DRAINING.store(false, Ordering::SeqCst);
-    DRAIN_WAITERS.store(0, Ordering::SeqCst);
-    DRAIN_ENDED.reset_after_fork();
-    DRAIN_ENDED.with(|pair| *pair = None);
+    DRAIN_LOCK.reset_after_fork();
+    DRAIN_LOCK.with(|lock| *lock = None);
     IN_DRAIN.with(|d| d.set(false));
 }

@@ -2,8 +2,10 @@
 //! blocking calls that release the GIL and answer Ctrl-C, and asyncio futures whose
 //! cancellation aborts the Rust task.
 //!
-//! Runtime threads enter Python only through [`attach_from_runtime`], which stops letting them
-//! in once the interpreter begins to exit (see [`close_gate`]).
+//! Runtime workers never take the GIL: they hand results and log records to the
+//! [`outbox`](crate::outbox), whose forwarder thread enters Python only through
+//! [`attach_from_runtime`], which stops letting threads in once the interpreter begins to exit
+//! (see [`close_gate`]).
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -63,14 +65,14 @@ where
     }
 }
 
-/// The gate of [`attach_from_runtime`]: the number of runtime threads inside Python, plus
+/// The gate of [`attach_from_runtime`]: the number of foreign threads inside Python, plus
 /// [`CLOSED`] once the interpreter has begun to exit. An atomic rather than a lock, so that a
 /// `fork` can never copy it locked.
 static GATE: AtomicUsize = AtomicUsize::new(0);
 const CLOSED: usize = 1 << (usize::BITS - 1);
 
-/// Runs `f` with the GIL from a thread Python does not own (a runtime worker), unless the
-/// interpreter is exiting: `None` then, and `f` does not run.
+/// Runs `f` with the GIL from a thread Python does not own (the outbox's forwarder), unless
+/// the interpreter is exiting: `None` then, and `f` does not run.
 ///
 /// A foreign thread that takes the GIL while the interpreter finalizes is ended by CPython
 /// with `pthread_exit`, whose forced unwind through Rust frames aborts the process. So the
@@ -92,8 +94,8 @@ pub fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
 }
 
 /// Closes the gate of [`attach_from_runtime`] and waits (without the GIL, at most 2 s) for
-/// the runtime threads inside Python to leave. Registered with `atexit` by the module; after
-/// it, results and log events that runtime threads produce are dropped: nobody is left to
+/// the foreign threads inside Python to leave. Registered with `atexit` by the module; after
+/// it, results and log events that runtime workers produce are dropped: nobody is left to
 /// receive them.
 #[pyfunction]
 pub fn close_gate(py: Python<'_>) {
@@ -107,7 +109,7 @@ pub fn close_gate(py: Python<'_>) {
     });
 }
 
-/// In a child process after `fork`: the runtime threads counted as inside Python were the
+/// In a child process after `fork`: the foreign threads counted as inside Python were the
 /// parent's, as were the log forwarder and any lock they held; none exists here.
 #[pyfunction]
 pub fn reset_after_fork() {
@@ -173,8 +175,8 @@ struct Resolver {
 #[pymethods]
 impl Resolver {
     fn __call__(&self, py: Python<'_>) -> PyResult<()> {
-        // The calls' log records reach `logging` before their results reach the awaiting code.
-        crate::outbox::flush(py);
+        // The calls' log records were queued before their results, so the outbox has already
+        // handed them to `logging`.
         let results = std::mem::take(&mut *self.results.lock().unwrap_or_else(|p| p.into_inner()));
         for (future, result) in results {
             let future = future.bind(py);
