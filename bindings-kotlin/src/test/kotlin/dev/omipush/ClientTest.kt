@@ -9,27 +9,15 @@ import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClientTest {
-    private val sim = Simulator.start()
-    private val client = OmiClient(sim.clientConfig().copy(pollInterval = 50.milliseconds))
-
-    @AfterAll
-    fun tearDown() {
-        client.close()
-        sim.close()
-    }
-
+class ClientTest : SimulatorTest() {
     @Test
     fun `lists devices with their fields`() = runBlocking {
         sim.addUser("user-devices", listOf(SimDevice("d-1", "Pixel 9", "android"), SimDevice("d-2")))

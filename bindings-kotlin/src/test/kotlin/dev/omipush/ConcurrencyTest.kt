@@ -1,6 +1,5 @@
 package dev.omipush
 
-import dev.omipush.testing.Simulator
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
@@ -17,26 +16,14 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 
 /** Cancellation stops polling (checked in the simulator's request log), and blocking waits run in parallel. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConcurrencyTest {
-    private val sim = Simulator.start()
-    private val client = OmiClient(sim.clientConfig().copy(pollInterval = 50.milliseconds))
-
-    @AfterAll
-    fun tearDown() {
-        client.close()
-        sim.close()
-    }
-
+class ConcurrencyTest : SimulatorTest() {
     private fun polls(nonce: String) = sim.requestLog().count { it.route == "confirmation" && it.query?.contains(nonce) == true }
 
     /** Waits (generously) until the simulator saw [n] polls of [nonce]. */

@@ -1,7 +1,6 @@
 package dev.omipush
 
 import dev.omipush.ffi.FfiConverterString
-import dev.omipush.testing.Simulator
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 import kotlin.time.TimeSource
@@ -12,12 +11,10 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 
 /**
@@ -25,17 +22,7 @@ import org.junit.jupiter.api.assertThrows
  * arrive, cancelled tasks are aborted natively, panics become exceptions, results come back on
  * the runtime threads that stay attached to the JVM.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FastPathTest {
-    private val sim = Simulator.start()
-    private val client = OmiClient(sim.clientConfig().copy(pollInterval = 50.milliseconds))
-
-    @AfterAll
-    fun tearDown() {
-        client.close()
-        sim.close()
-    }
-
+class FastPathTest : SimulatorTest() {
     /** Waits until no native task of this JVM runs any more (other test classes may run first). */
     private suspend fun awaitNoNativeTasks() {
         val start = TimeSource.Monotonic.markNow()
