@@ -25,6 +25,11 @@ impl Client {
         &self.inner
     }
 
+    /// See [`crate::Client::close`].
+    pub fn close(&self) {
+        self.inner.close();
+    }
+
     pub fn list_devices(&self, user_id: &str) -> Result<Vec<Device>> {
         runtime::block_on(self.inner.list_devices(user_id))?
     }

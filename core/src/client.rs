@@ -35,6 +35,8 @@ struct Inner {
     http: HttpClient,
     tokens: TokenSource,
     waits: WaitShared,
+    /// Cancelled by [`Client::close`]: waits in flight end with `Cancelled`, later calls fail.
+    closed: tokio_util::sync::CancellationToken,
 }
 
 impl fmt::Debug for Client {
@@ -52,11 +54,32 @@ impl Client {
     pub fn new(config: Config) -> Result<Client> {
         let http = HttpClient::new(&config)?;
         let tokens = TokenSource::new(&config);
-        Ok(Client { inner: Arc::new(Inner { config, http, tokens, waits: WaitShared::default() }) })
+        Ok(Client {
+            inner: Arc::new(Inner { config, http, tokens, waits: WaitShared::default(), closed: Default::default() }),
+        })
     }
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Closes the client for every clone: waits in flight end at once with
+    /// [`Error::Cancelled`], and later calls fail with [`Error::Config`]. Idempotent.
+    pub fn close(&self) {
+        self.inner.closed.cancel();
+    }
+
+    /// True once [`Client::close`] was called (on this client or a clone).
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.is_cancelled()
+    }
+
+    pub(crate) fn closed_token(&self) -> &tokio_util::sync::CancellationToken {
+        &self.inner.closed
+    }
+
+    fn check_open(&self) -> Result<()> {
+        if self.is_closed() { Err(Error::Config("this client is closed".into())) } else { Ok(()) }
     }
 
     pub(crate) fn wait_shared(&self) -> &WaitShared {
@@ -79,6 +102,7 @@ impl Client {
 
     /// Lists the user's enrolled devices.
     pub async fn list_devices(&self, user_id: &str) -> Result<Vec<Device>> {
+        self.check_open()?;
         validate::id("user_id", user_id)?;
         let path = validate::fill(&self.inner.config.paths.devices, &[(wire::USER_ID, user_id)]);
         let url = self.url(&path, None)?;
@@ -96,6 +120,7 @@ impl Client {
         message: &str,
         nonce: Option<&str>,
     ) -> Result<PushTicket> {
+        self.check_open()?;
         validate::id("user_id", user_id)?;
         if let Some(d) = device_id {
             validate::id("device_id", d)?;
@@ -159,6 +184,7 @@ impl Client {
     }
 
     async fn status_with_retries(&self, nonce: &str, retries: u32) -> Result<Status> {
+        self.check_open()?;
         validate::nonce(nonce)?;
         let paths = &self.inner.config.paths;
         let url = self.url(&paths.confirmation, Some((&paths.confirmation_query, nonce)))?;
@@ -170,6 +196,7 @@ impl Client {
 
     /// Polls until the push is confirmed, rejected or expired, or the timeout passes.
     pub async fn wait_for_confirmation(&self, nonce: &str, options: WaitOptions) -> Result<Outcome> {
+        self.check_open()?;
         validate::nonce(nonce)?;
         validate::timeout("timeout", options.timeout)?;
         validate::timeout("poll_interval", options.poll_interval)?;

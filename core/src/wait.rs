@@ -137,6 +137,7 @@ pub(crate) async fn wait(client: &Client, nonce: &str, options: WaitOptions) -> 
     tokio::select! {
         biased;
         _ = cancel.cancelled() => Err(Error::Cancelled),
+        _ = client.closed_token().cancelled() => Err(Error::Cancelled),
         r = run(client, nonce, &options) => r,
     }
 }
