@@ -66,6 +66,7 @@ impl NativeOptions {
             allow_insecure_http: self.allow_insecure_http,
             ca_cert_pem: self.ca_cert_pem,
             user_agent_suffix: self.user_agent_suffix,
+            ..ClientOptions::default()
         })
     }
 }

@@ -51,6 +51,7 @@ fn core_options(o: ClientOptions) -> omi_push::ClientOptions {
         allow_insecure_http: o.allow_insecure_http,
         ca_cert_pem: o.ca_cert_pem,
         user_agent_suffix: Some(o.user_agent_suffix.unwrap_or_else(|| "node".into())),
+        ..omi_push::ClientOptions::default()
     }
 }
 

@@ -10,7 +10,7 @@ use omi_push::{ClientOptions, Config, Paths, Secret, WaitOptions};
 
 use crate::error::{self, IntoPyResult};
 use crate::runtime::{block_on, into_asyncio};
-use crate::types::{Device, Outcome, PushTicket, Status, nonce_arg, opt_duration};
+use crate::types::{Device, Outcome, PushTicket, Status, nonce_arg, opt_count, opt_duration};
 
 /// The native client behind ``omi_push.Client`` and ``omi_push.AsyncClient``.
 #[pyclass(frozen, module = "omi_push._native")]
@@ -91,9 +91,9 @@ impl Core {
         connect_timeout: Option<&Bound<'_, PyAny>>,
         poll_interval: Option<&Bound<'_, PyAny>>,
         wait_timeout: Option<&Bound<'_, PyAny>>,
-        max_retries: Option<u32>,
+        max_retries: Option<&Bound<'_, PyAny>>,
         paths: Option<HashMap<String, String>>,
-        max_message_chars: Option<usize>,
+        max_message_chars: Option<&Bound<'_, PyAny>>,
         allow_insecure_http: Option<bool>,
         ca_cert_pem: Option<String>,
         user_agent: Option<String>,
@@ -110,12 +110,20 @@ impl Core {
             connect_timeout_ms: millis(opt_duration(py, "connect_timeout", connect_timeout)?),
             poll_interval_ms: millis(opt_duration(py, "poll_interval", poll_interval)?),
             wait_timeout_ms: millis(opt_duration(py, "wait_timeout", wait_timeout)?),
-            max_retries,
+            max_retries: opt_count(py, "max_retries", max_retries, u32::MAX.into())?,
             paths: paths.map(|p| paths_from(py, p)).transpose()?,
-            max_message_chars,
+            max_message_chars: opt_count(
+                py,
+                "max_message_chars",
+                max_message_chars,
+                u64::try_from(usize::MAX).unwrap_or(u64::MAX),
+            )?,
             allow_insecure_http,
             ca_cert_pem,
             user_agent_suffix: user_agent,
+            ..ClientOptions::default()
+            // Core options this binding does not offer yet keep the core's defaults.
+            ..ClientOptions::default()
         };
         let client = py
             .detach(|| Config::from_options(options).and_then(omi_push::Client::new))
@@ -149,11 +157,14 @@ impl Core {
             .is_none()
     }
 
-    /// Releases the connection pool and the token cache; later calls raise ``ConfigError``.
-    /// Calls already running finish normally.
+    /// Closes the client (the core's ``close``): waits in flight, on any thread or event
+    /// loop, end at once with ``CancelledError``; later calls raise ``ConfigError``. Then
+    /// releases this object's share of the connection pool and the token cache.
     fn close(&self, py: Python<'_>) {
         let taken = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
-        py.detach(move || drop(taken));
+        py.detach(move || {
+            drop(taken);
+        });
     }
 
     fn list_devices(&self, py: Python<'_>, user_id: String) -> PyResult<Vec<Device>> {

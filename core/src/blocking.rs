@@ -1,7 +1,7 @@
 //! A blocking façade over [`crate::Client`], on the shared runtime (like `reqwest::blocking`).
 //! Calling it from inside an async runtime returns [`Error::Config`] instead of panicking.
 
-use crate::client::Status;
+use crate::wire::Status;
 use crate::config::Config;
 use crate::error::Result;
 use crate::runtime;

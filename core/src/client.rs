@@ -4,24 +4,18 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use tracing::{debug, info};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tracing::info;
 
+use crate::api::{Api, Call};
 use crate::config::{Config, Credentials};
 use crate::error::{Error, Result};
-use crate::http::{self, HttpClient, Op, Request};
 use crate::ticket::{PushTicket, unix_ms};
-use crate::token::TokenSource;
+use crate::transport::{ReqwestTransport, Transport};
 use crate::validate;
-use crate::wait::{self, Outcome, WaitOptions, WaitShared};
-use crate::wire::{self, Device, State};
-
-/// The confirmation state of a push, as last read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub state: State,
-    /// The state string as the server sent it.
-    pub raw: String,
-}
+use crate::wait::{self, Outcome, Plan, WaitOptions, WaitShared};
+use crate::wire::{self, Device, Op, State, Status};
 
 /// An OMI push client. Cheap to clone; clones share the token cache, the connection pool and
 /// the rate-limit state.
@@ -32,11 +26,10 @@ pub struct Client {
 
 struct Inner {
     config: Config,
-    http: HttpClient,
-    tokens: TokenSource,
+    api: Api,
     waits: WaitShared,
     /// Cancelled by [`Client::close`]: waits in flight end with `Cancelled`, later calls fail.
-    closed: tokio_util::sync::CancellationToken,
+    closed: CancellationToken,
 }
 
 impl fmt::Debug for Client {
@@ -52,11 +45,13 @@ impl fmt::Debug for Client {
 
 impl Client {
     pub fn new(config: Config) -> Result<Client> {
-        let http = HttpClient::new(&config)?;
-        let tokens = TokenSource::new(&config);
-        Ok(Client {
-            inner: Arc::new(Inner { config, http, tokens, waits: WaitShared::default(), closed: Default::default() }),
-        })
+        let transport = ReqwestTransport::new(&config)?;
+        Ok(Client::with_transport(config, Box::new(transport)))
+    }
+
+    pub(crate) fn with_transport(config: Config, transport: Box<dyn Transport>) -> Client {
+        let api = Api::new(&config, transport);
+        Client { inner: Arc::new(Inner { config, api, waits: WaitShared::default(), closed: CancellationToken::new() }) }
     }
 
     pub fn config(&self) -> &Config {
@@ -74,16 +69,8 @@ impl Client {
         self.inner.closed.is_cancelled()
     }
 
-    pub(crate) fn closed_token(&self) -> &tokio_util::sync::CancellationToken {
-        &self.inner.closed
-    }
-
     fn check_open(&self) -> Result<()> {
         if self.is_closed() { Err(Error::Config("this client is closed".into())) } else { Ok(()) }
-    }
-
-    pub(crate) fn wait_shared(&self) -> &WaitShared {
-        &self.inner.waits
     }
 
     fn url(&self, path: &str, query: Option<(&str, &str)>) -> Result<reqwest::Url> {
@@ -96,8 +83,9 @@ impl Client {
         Ok(url)
     }
 
-    fn request(&self, op: Op, url: reqwest::Url, json: Option<Vec<u8>>, retries: u32) -> Request<'_> {
-        Request { op, url, json, retries, retry: &self.inner.config.retry }
+    /// The deadline of a single call started now.
+    fn call_deadline(&self) -> Instant {
+        Instant::now() + self.inner.config.call_timeout
     }
 
     /// Lists the user's enrolled devices.
@@ -105,14 +93,20 @@ impl Client {
         self.check_open()?;
         validate::id("user_id", user_id)?;
         let path = validate::fill(&self.inner.config.paths.devices, &[(wire::USER_ID, user_id)]);
-        let url = self.url(&path, None)?;
-        let req = self.request(Op::ListDevices, url, None, self.inner.config.retry.max_retries);
-        let reply = http::execute(&self.inner.http, &self.inner.tokens, req).await?;
+        let call = Call {
+            op: Op::ListDevices,
+            url: self.url(&path, None)?,
+            json: None,
+            retries: self.inner.config.retry.max_retries,
+            deadline: self.call_deadline(),
+        };
+        let reply = self.inner.api.call(&call).await?;
         wire::parse_devices(&reply.body).map_err(|message| Error::Protocol { message, request_id: reply.request_id })
     }
 
     /// Sends a push to one device, or to all of the user's devices when `device_id` is `None`.
-    /// Without a `nonce`, a fresh one is generated. The request is never sent twice.
+    /// Without a `nonce`, a fresh one is generated. The push is sent at most once: it is
+    /// repeated only when it provably never reached the server.
     pub async fn send_push(
         &self,
         user_id: &str,
@@ -138,19 +132,18 @@ impl Client {
             Some(d) => (Op::PushDevice, validate::fill(&paths.push_device, &[(wire::USER_ID, user_id), (wire::DEVICE_ID, d)])),
             None => (Op::PushAll, validate::fill(&paths.push_all, &[(wire::USER_ID, user_id)])),
         };
-        let url = self.url(&path, None)?;
-        let body = serde_json::to_vec(&wire::PushRequest { message, nonce: &nonce })
+        let json = serde_json::to_vec(&wire::PushRequest { message, nonce: &nonce })
             .map_err(|e| Error::Config(format!("cannot encode the push: {e}")))?;
-        let reply = http::execute(&self.inner.http, &self.inner.tokens, self.request(op, url, Some(body), 0)).await?;
-        let sent_at = SystemTime::now();
-        let echoed: wire::PushResponse = if reply.body.iter().all(u8::is_ascii_whitespace) {
-            wire::PushResponse::default()
-        } else {
-            serde_json::from_slice(&reply.body).unwrap_or_else(|_| {
-                debug!("push response body is not JSON; ignored");
-                wire::PushResponse::default()
-            })
+        let call = Call {
+            op,
+            url: self.url(&path, None)?,
+            json: Some(json),
+            retries: self.inner.config.retry.max_retries,
+            deadline: self.call_deadline(),
         };
+        let reply = self.inner.api.call(&call).await?;
+        let sent_at = SystemTime::now();
+        let echoed = wire::parse_push_response(&reply.body);
         if let Some(echo) = &echoed.nonce {
             if echo != &nonce {
                 return Err(Error::Protocol {
@@ -174,32 +167,44 @@ impl Client {
         })
     }
 
-    /// Reads the confirmation state once.
+    /// Reads the confirmation state once (retrying transient failures within the call budget).
     pub async fn confirmation_status(&self, nonce: &str) -> Result<Status> {
-        self.status_with_retries(nonce, self.inner.config.retry.max_retries).await
-    }
-
-    pub(crate) async fn status_once(&self, nonce: &str) -> Result<Status> {
-        self.status_with_retries(nonce, 0).await
-    }
-
-    async fn status_with_retries(&self, nonce: &str, retries: u32) -> Result<Status> {
         self.check_open()?;
+        self.status(nonce, self.inner.config.retry.max_retries, self.call_deadline()).await
+    }
+
+    async fn status(&self, nonce: &str, retries: u32, deadline: Instant) -> Result<Status> {
         validate::nonce(nonce)?;
         let paths = &self.inner.config.paths;
         let url = self.url(&paths.confirmation, Some((&paths.confirmation_query, nonce)))?;
-        let reply = http::execute(&self.inner.http, &self.inner.tokens, self.request(Op::Status, url, None, retries)).await?;
+        let reply = self.inner.api.call(&Call { op: Op::Status, url, json: None, retries, deadline }).await?;
         let raw = wire::parse_confirmation(&reply.body)
             .map_err(|message| Error::Protocol { message, request_id: reply.request_id })?;
+        let raw = self.inner.api.redactor().scrub(&raw, wire::MAX_SERVER_CODE);
         Ok(Status { state: State::parse(&raw), raw })
     }
 
-    /// Polls until the push is confirmed, rejected or expired, or the timeout passes.
+    /// Polls until the push is confirmed, rejected or expired, or the timeout passes. The
+    /// wait ends by its timeout (plus scheduling slack of a few milliseconds) whatever the
+    /// server does: a poll still on the wire then is cut.
     pub async fn wait_for_confirmation(&self, nonce: &str, options: WaitOptions) -> Result<Outcome> {
         self.check_open()?;
         validate::nonce(nonce)?;
         validate::timeout("timeout", options.timeout)?;
         validate::timeout("poll_interval", options.poll_interval)?;
-        wait::wait(self, nonce, options).await
+        let config = &self.inner.config;
+        let plan = Plan {
+            interval: options.poll_interval.unwrap_or(config.poll_interval),
+            timeout: options.timeout.unwrap_or(config.wait_timeout),
+            retry: config.retry,
+        };
+        let cancel = options.cancel.clone().unwrap_or_default();
+        let poll = |deadline| self.status(nonce, 0, deadline);
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Err(Error::Cancelled),
+            _ = self.inner.closed.cancelled() => Err(Error::Cancelled),
+            r = wait::run(&self.inner.waits, nonce, plan, poll) => r,
+        }
     }
 }

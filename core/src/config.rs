@@ -1,39 +1,24 @@
 //! Client configuration, validated once when built.
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::Deserialize;
 use url::Url;
 
 use crate::error::{Error, Result};
+pub use crate::retry::RetryPolicy;
+pub use crate::secret::Secret;
+use crate::validate::{self, MIN_POLL_INTERVAL};
 use crate::wire::{self, Paths};
 
-/// A secret string (client secret or access token). Its `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-    /// The secret itself. Call only where it goes on the wire.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+/// Default cap of a successful response body (devices, push, confirmation).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024;
+/// Largest accepted `max_response_bytes`.
+pub const MAX_RESPONSE_BYTES_LIMIT: usize = 64 * 1024 * 1024;
+/// Cap of a token response body and of any error body (only its start is read).
+pub const SMALL_BODY_BYTES: usize = 16 * 1024;
+/// Default total time budget of one call (list, push, status), retries included.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -55,27 +40,6 @@ pub enum Credentials {
     StaticToken(Secret),
 }
 
-/// Retries of transient failures (5xx, connect errors, timeouts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Retries of one idempotent call (GET, token) outside a wait. 0 = none.
-    pub max_retries: u32,
-    /// First backoff; doubles each time, jittered.
-    pub initial_backoff: Duration,
-    /// Cap of one backoff.
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(5),
-        }
-    }
-}
-
 /// A validated configuration. Build it with [`Config::builder`] or [`Config::from_options`].
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -87,6 +51,8 @@ pub struct Config {
     pub(crate) connect_timeout: Duration,
     pub(crate) poll_interval: Duration,
     pub(crate) wait_timeout: Duration,
+    pub(crate) call_timeout: Duration,
+    pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) paths: Paths,
     pub(crate) max_message_chars: usize,
@@ -128,11 +94,8 @@ impl Config {
             b = b.scopes(s);
         }
         let ms = |field: &str, v: Option<f64>| -> Result<Option<Duration>> {
-            match v {
-                None => Ok(None),
-                Some(v) if v.is_finite() && v > 0.0 && v < 1e12 => Ok(Some(Duration::from_secs_f64(v / 1000.0))),
-                Some(_) => Err(Error::Config(format!("{field} must be a positive number of milliseconds"))),
-            }
+            v.map(|v| validate::millis_rule(v, validate::floor_of(field)).map_err(|r| Error::Config(format!("{field} {r}"))))
+                .transpose()
         };
         if let Some(d) = ms("request_timeout", o.request_timeout_ms)? {
             b = b.request_timeout(d);
@@ -145,6 +108,12 @@ impl Config {
         }
         if let Some(d) = ms("wait_timeout", o.wait_timeout_ms)? {
             b = b.wait_timeout(d);
+        }
+        if let Some(d) = ms("call_timeout", o.call_timeout_ms)? {
+            b = b.call_timeout(d);
+        }
+        if let Some(n) = o.max_response_bytes {
+            b = b.max_response_bytes(n);
         }
         if let Some(n) = o.max_retries {
             b.retry.max_retries = n;
@@ -182,6 +151,15 @@ impl Config {
     pub fn request_timeout(&self) -> Duration {
         self.request_timeout
     }
+    pub fn call_timeout(&self) -> Duration {
+        self.call_timeout
+    }
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
@@ -211,19 +189,17 @@ pub struct ClientOptions {
     pub connect_timeout_ms: Option<f64>,
     pub poll_interval_ms: Option<f64>,
     pub wait_timeout_ms: Option<f64>,
+    /// Total budget of one list, push or status call, retries included.
+    pub call_timeout_ms: Option<f64>,
     pub max_retries: Option<u32>,
+    /// Cap of a successful response body, in bytes.
+    pub max_response_bytes: Option<usize>,
     pub paths: Option<Paths>,
     pub max_message_chars: Option<usize>,
     pub allow_insecure_http: Option<bool>,
     pub ca_cert_pem: Option<String>,
     /// Appended to the User-Agent, e.g. `python/3.11`.
     pub user_agent_suffix: Option<String>,
-}
-
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(d).map(Secret)
-    }
 }
 
 /// Builder of [`Config`].
@@ -238,6 +214,8 @@ pub struct ConfigBuilder {
     connect_timeout: Duration,
     poll_interval: Duration,
     wait_timeout: Duration,
+    call_timeout: Duration,
+    max_response_bytes: usize,
     retry: RetryPolicy,
     paths: Paths,
     max_message_chars: usize,
@@ -258,6 +236,8 @@ impl ConfigBuilder {
             connect_timeout: Duration::from_secs(5),
             poll_interval: Duration::from_secs(1),
             wait_timeout: Duration::from_secs(120),
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             paths: Paths::default(),
             max_message_chars: 1024,
@@ -305,6 +285,18 @@ impl ConfigBuilder {
     }
     pub fn wait_timeout(mut self, d: Duration) -> Self {
         self.wait_timeout = d;
+        self
+    }
+    /// Total time budget of one list, push or status call, token and retries included
+    /// (default 30 s). Waits have their own timeout.
+    pub fn call_timeout(mut self, d: Duration) -> Self {
+        self.call_timeout = d;
+        self
+    }
+    /// Cap of a successful response body in bytes (default 256 KiB, at most 64 MiB). Token
+    /// responses and error bodies are capped at 16 KiB.
+    pub fn max_response_bytes(mut self, n: usize) -> Self {
+        self.max_response_bytes = n;
         self
     }
     pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
@@ -365,18 +357,23 @@ impl ConfigBuilder {
         if self.scopes.is_empty() || self.scopes.iter().any(|s| s.is_empty() || s.contains(char::is_whitespace)) {
             return Err(Error::Config("scopes must be non-empty strings without spaces".into()));
         }
-        for (name, d) in [
-            ("request_timeout", self.request_timeout),
-            ("connect_timeout", self.connect_timeout),
-            ("poll_interval", self.poll_interval),
-            ("wait_timeout", self.wait_timeout),
+        for (name, d, floor) in [
+            ("request_timeout", self.request_timeout, Duration::ZERO),
+            ("connect_timeout", self.connect_timeout, Duration::ZERO),
+            ("poll_interval", self.poll_interval, MIN_POLL_INTERVAL),
+            ("wait_timeout", self.wait_timeout, Duration::ZERO),
+            ("call_timeout", self.call_timeout, Duration::ZERO),
         ] {
-            if d.is_zero() {
-                return Err(Error::Config(format!("{name} must be greater than zero")));
-            }
+            validate::duration_rule(d, floor).map_err(|r| Error::Config(format!("{name} {r}")))?;
         }
-        if self.max_message_chars == 0 {
-            return Err(Error::Config("max_message_chars must be greater than zero".into()));
+        self.retry.check().map_err(Error::Config)?;
+        if self.max_message_chars == 0 || self.max_message_chars > 100_000 {
+            return Err(Error::Config("max_message_chars must be between 1 and 100000".into()));
+        }
+        if !(1024..=MAX_RESPONSE_BYTES_LIMIT).contains(&self.max_response_bytes) {
+            return Err(Error::Config(format!(
+                "max_response_bytes must be between 1024 and {MAX_RESPONSE_BYTES_LIMIT}"
+            )));
         }
         check_paths(&self.paths)?;
         let mut user_agent = format!("omi-push/{} (rust)", env!("CARGO_PKG_VERSION"));
@@ -393,6 +390,8 @@ impl ConfigBuilder {
             connect_timeout: self.connect_timeout,
             poll_interval: self.poll_interval,
             wait_timeout: self.wait_timeout,
+            call_timeout: self.call_timeout,
+            max_response_bytes: self.max_response_bytes,
             retry: self.retry,
             paths: self.paths,
             max_message_chars: self.max_message_chars,
@@ -423,9 +422,11 @@ impl ConfigBuilder {
     }
 }
 
+/// Only the literal name `localhost`, `127.0.0.0/8` and `[::1]` count as loopback: any other
+/// name (`*.localhost` included) is resolved through DNS and may reach another host.
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
@@ -455,18 +456,6 @@ fn check_paths(p: &Paths) -> Result<()> {
     Ok(())
 }
 
-impl From<String> for Secret {
-    fn from(s: String) -> Secret {
-        Secret(s)
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(s: &str) -> Secret {
-        Secret(s.to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,6 +473,28 @@ mod tests {
         assert!(matches!(err, Error::Config(_)));
         assert!(creds(Config::builder("http://example.com")).allow_insecure_http(true).build().is_ok());
         assert!(creds(Config::builder("ftp://example.com")).build().is_err());
+        for remote in ["http://evil.localhost:1", "http://localhost.evil.example", "http://127.0.0.1.nip.io"] {
+            assert!(creds(Config::builder(remote)).build().is_err(), "{remote}");
+        }
+        assert!(creds(Config::builder("http://127.8.9.10:1")).build().is_ok());
+    }
+
+    #[test]
+    fn durations_follow_one_rule() {
+        for bad in [Duration::ZERO, Duration::MAX, Duration::from_secs(86_401)] {
+            assert!(creds(Config::builder("https://t")).wait_timeout(bad).build().is_err(), "{bad:?}");
+            assert!(creds(Config::builder("https://t")).request_timeout(bad).build().is_err(), "{bad:?}");
+            assert!(creds(Config::builder("https://t")).call_timeout(bad).build().is_err(), "{bad:?}");
+        }
+        assert!(creds(Config::builder("https://t")).poll_interval(Duration::from_nanos(1)).build().is_err());
+        assert!(creds(Config::builder("https://t")).poll_interval(Duration::MAX).build().is_err());
+        let huge = RetryPolicy { max_retries: 2, initial_backoff: Duration::MAX, max_backoff: Duration::MAX };
+        assert!(creds(Config::builder("https://t")).retry_policy(huge).build().is_err());
+        let many = RetryPolicy { max_retries: u32::MAX, ..Default::default() };
+        assert!(matches!(creds(Config::builder("https://t")).retry_policy(many).build(), Err(Error::Config(_))));
+        let o = ClientOptions { base_url: "https://t".into(), client_id: Some("a".into()), client_secret: Some(Secret::new("s")), poll_interval_ms: Some(1e-6), ..Default::default() };
+        assert!(matches!(Config::from_options(o), Err(Error::Config(_))));
+        assert!(creds(Config::builder("https://t")).max_response_bytes(10).build().is_err());
     }
 
     #[test]

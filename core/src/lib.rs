@@ -12,26 +12,41 @@
 //! # Ok(()) }
 //! ```
 
+//!
+//! ## Layers
+//! One way, each testable alone:
+//! `error`, `secret` ← `wire` ← `config`, `retry`, `validate` ← `transport` (the HTTP seam) ←
+//! `auth` (tokens) ← `api` (token → send → 401 refresh → retry → status mapping) ← `client` →
+//! `wait` (the poll loop, which takes a poll function, not a client).
+
+mod api;
+mod auth;
 pub mod blocking;
 mod client;
 mod config;
 mod error;
-mod http;
+mod retry;
 pub mod runtime;
+mod secret;
 mod ticket;
-mod token;
+mod transport;
 mod validate;
 mod wait;
 pub mod wire;
 
-pub use client::{Client, Status};
-pub use config::{ClientAuth, ClientOptions, Config, ConfigBuilder, Credentials, RetryPolicy, Secret};
+pub use client::Client;
+pub use config::{
+    ClientAuth, ClientOptions, Config, ConfigBuilder, Credentials, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    SMALL_BODY_BYTES,
+};
 pub use error::{Error, ErrorKind, Result};
+pub use retry::{MAX_BACKOFF, MAX_RETRIES, RetryPolicy};
+pub use secret::{REDACTED, Secret};
 pub use ticket::PushTicket;
 pub use tokio_util::sync::CancellationToken;
-pub use validate::{MAX_ID_CHARS, MAX_WAIT, generate_nonce};
+pub use validate::{MAX_ID_CHARS, MAX_WAIT, MIN_POLL_INTERVAL, generate_nonce};
 pub use wait::{Outcome, OutcomeKind, WaitOptions};
-pub use wire::{Device, Paths, State};
+pub use wire::{Device, Paths, State, Status};
 
 /// The README's Rust examples run as doc tests against the simulator.
 #[cfg(doctest)]

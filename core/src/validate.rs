@@ -22,8 +22,8 @@ pub(crate) fn id(field: &str, value: &str) -> Result<()> {
     if value.chars().count() > MAX_ID_CHARS {
         return Err(Error::invalid(field, format!("is longer than {MAX_ID_CHARS} characters")));
     }
-    if value.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "contains control characters"));
+    if value.chars().any(forbidden) {
+        return Err(Error::invalid(field, "contains control, format or separator characters"));
     }
     if value.trim() != value {
         return Err(Error::invalid(field, "has leading or trailing whitespace"));
@@ -43,8 +43,8 @@ pub(crate) fn message(value: &str, max_chars: usize) -> Result<()> {
     if n > max_chars {
         return Err(Error::invalid("message", format!("has {n} characters; the maximum is {max_chars}")));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::invalid("message", "contains control characters"));
+    if value.chars().any(|c| c != '\n' && forbidden(c)) {
+        return Err(Error::invalid("message", "contains control, format or separator characters"));
     }
     Ok(())
 }
@@ -64,25 +64,86 @@ pub(crate) fn nonce(value: &str) -> Result<()> {
     Ok(())
 }
 
-/// Longest accepted wait timeout or poll interval.
+/// Longest accepted duration of any kind (timeouts, intervals, backoffs).
 pub const MAX_WAIT: Duration = Duration::from_secs(86_400);
 
-pub(crate) fn timeout(field: &str, d: Option<Duration>) -> Result<()> {
-    match d {
-        Some(d) if d.is_zero() => Err(Error::invalid(field, "must be greater than zero")),
-        Some(d) if d > MAX_WAIT => Err(Error::invalid(field, "must be at most one day")),
-        _ => Ok(()),
+/// Shortest accepted poll interval: a wait sends at most 20 polls a second.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// The one duration rule, for client options and per-call values alike: greater than zero,
+/// at least `floor`, at most [`MAX_WAIT`]. Returns why a value is refused.
+pub(crate) fn duration_rule(d: Duration, floor: Duration) -> std::result::Result<(), String> {
+    if d.is_zero() {
+        Err("must be greater than zero".into())
+    } else if d < floor {
+        Err(format!("must be at least {} ms", floor.as_millis()))
+    } else if d > MAX_WAIT {
+        Err("must be at most one day".into())
+    } else {
+        Ok(())
     }
 }
 
-/// A duration given in (possibly fractional) milliseconds.
-pub(crate) fn millis(field: &str, ms: f64) -> Result<Duration> {
+/// A duration given in (possibly fractional) milliseconds, as bindings receive them:
+/// NaN, infinite, zero, negative and over-a-day values are refused, with the reason.
+pub(crate) fn millis_rule(ms: f64, floor: Duration) -> std::result::Result<Duration, String> {
     if !ms.is_finite() || ms <= 0.0 {
-        return Err(Error::invalid(field, "must be a positive, finite number"));
+        return Err("must be a positive, finite number".into());
     }
     let d = Duration::from_secs_f64(ms.min(MAX_WAIT.as_secs_f64() * 1000.0 + 1.0) / 1000.0);
-    timeout(field, Some(d))?;
+    duration_rule(d, floor)?;
     Ok(d)
+}
+
+/// The floor of a per-call or client duration named `field`.
+pub(crate) fn floor_of(field: &str) -> Duration {
+    if field == "poll_interval" { MIN_POLL_INTERVAL } else { Duration::ZERO }
+}
+
+/// A per-call duration: refused as [`Error::InvalidArgument`].
+pub(crate) fn timeout(field: &str, d: Option<Duration>) -> Result<()> {
+    match d {
+        Some(d) => duration_rule(d, floor_of(field)).map_err(|reason| Error::invalid(field, reason)),
+        None => Ok(()),
+    }
+}
+
+/// A per-call duration in milliseconds: refused as [`Error::InvalidArgument`].
+pub(crate) fn millis(field: &str, ms: f64) -> Result<Duration> {
+    millis_rule(ms, floor_of(field)).map_err(|reason| Error::invalid(field, reason))
+}
+
+/// Characters refused in ids and messages: control characters (Cc), format characters (Cf:
+/// bidirectional overrides, zero-width characters, the BOM…) and the line and paragraph
+/// separators (Zl, Zp). The Cf list is Unicode 16's.
+pub(crate) fn forbidden(c: char) -> bool {
+    if c.is_control() {
+        return true;
+    }
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x2028..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
 }
 
 /// A fresh nonce: 144 bits straight from the OS CSPRNG (no user-space generator, which a
@@ -119,6 +180,11 @@ mod tests {
         assert!(id("user_id", "a\nb").is_err());
         assert!(id("user_id", "..").is_err());
         assert!(id("user_id", "a/../b").is_ok());
+        for c in ['\u{202E}', '\u{200B}', '\u{FEFF}', '\u{2028}', '\u{2029}', '\u{E0041}', '\u{AD}'] {
+            assert!(id("user_id", &format!("ab{c}cd")).is_err(), "{:X}", c as u32);
+            assert!(message(&format!("Confirm{c}"), 100).is_err(), "{:X}", c as u32);
+        }
+        assert!(id("user_id", "ünïcödé-用户").is_ok());
     }
 
     #[test]
@@ -144,6 +210,10 @@ mod tests {
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 86_400_001.0] {
             assert_eq!(millis("timeout", bad).expect_err("bad").field(), Some("timeout"));
         }
+        assert!(millis("poll_interval", 49.0).is_err());
+        assert!(millis("poll_interval", 50.0).is_ok());
+        assert!(timeout("timeout", Some(Duration::MAX)).is_err());
+        assert!(timeout("poll_interval", Some(Duration::from_nanos(1))).is_err());
     }
 
     #[test]

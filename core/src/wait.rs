@@ -10,14 +10,13 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use rand::Rng;
-use tokio::time::{Instant, sleep_until};
+use tokio::time::{Instant, sleep_until, timeout_at};
 use tokio_util::sync::CancellationToken;
 use tracing::debug;
 
-use crate::client::Client;
-use crate::config::RetryPolicy;
 use crate::error::{Error, Result};
-use crate::wire::State;
+use crate::retry::RetryPolicy;
+use crate::wire::{State, Status};
 
 /// Options of one wait. Unset fields take the client's defaults.
 #[derive(Debug, Clone, Default)]
@@ -125,36 +124,41 @@ impl WaitShared {
     }
 }
 
-/// Jittered exponential backoff: `initial * 2^(attempt-1)`, capped, times a factor in [0.5, 1].
-pub(crate) fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
-    let exp = policy.initial_backoff.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-    let capped = exp.min(policy.max_backoff);
-    capped.mul_f64(rand::rng().random_range(0.5..=1.0))
+/// How much later than the wait's deadline a poll's own deadline is.
+const POLL_SLACK: Duration = Duration::from_millis(50);
+
+/// What one wait needs to know besides its poll function.
+pub(crate) struct Plan {
+    pub(crate) interval: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
 }
 
-pub(crate) async fn wait(client: &Client, nonce: &str, options: WaitOptions) -> Result<Outcome> {
-    let cancel = options.cancel.clone().unwrap_or_default();
-    tokio::select! {
-        biased;
-        _ = cancel.cancelled() => Err(Error::Cancelled),
-        _ = client.closed_token().cancelled() => Err(Error::Cancelled),
-        r = run(client, nonce, &options) => r,
-    }
+/// The first poll comes one interval after the start, plus up to a tenth of an interval
+/// (at most 250 ms), so that waits started together do not poll in lock-step.
+fn first_poll_delay(interval: Duration) -> Duration {
+    let spread = (interval / 10).min(Duration::from_millis(250));
+    interval + spread.mul_f64(rand::rng().random_range(0.0..=1.0))
 }
 
-async fn run(client: &Client, nonce: &str, options: &WaitOptions) -> Result<Outcome> {
-    let config = client.config();
-    let interval = options.poll_interval.unwrap_or(config.poll_interval);
-    let timeout = options.timeout.unwrap_or(config.wait_timeout);
+/// Polls `nonce` through `poll` until a final state or the deadline. `poll` gets a deadline
+/// a little after the wait's; a poll still running then is cut and counts as a
+/// timed-out request. Every failure but a refusal (auth, permission, not found, bad input) is
+/// retried with backoff inside the deadline — a malformed answer included.
+pub(crate) async fn run<P, F>(shared: &WaitShared, nonce: &str, plan: Plan, mut poll: P) -> Result<Outcome>
+where
+    P: FnMut(Instant) -> F,
+    F: std::future::Future<Output = Result<Status>>,
+{
+    let Plan { interval, timeout, retry } = plan;
     let start = Instant::now();
     let deadline = start + timeout;
-    let shared = client.wait_shared();
     let lock = shared.nonce_lock(nonce);
     let mut polls = 0u32;
     let mut failures = 0u32;
     let mut last_status: Option<String> = None;
     let mut last_error: Option<Error> = None;
-    let mut next = start + interval;
+    let mut next = start + first_poll_delay(interval);
     let outcome = |kind, polls, last_status| Outcome { kind, elapsed: start.elapsed(), polls, last_status };
 
     loop {
@@ -173,11 +177,29 @@ async fn run(client: &Client, nonce: &str, options: &WaitOptions) -> Result<Outc
         if shared.not_before().is_some_and(|nb| nb > Instant::now()) {
             continue;
         }
-        let _one_in_flight = lock.lock().await;
-        let poll_start = Instant::now();
-        polls += 1;
-        let result = client.status_once(nonce).await;
-        drop(_one_in_flight);
+        let result = match timeout_at(deadline, async {
+            let _one_in_flight = lock.lock().await;
+            polls += 1;
+            let poll_start = Instant::now();
+            // The poll's own budget ends a little after the wait's, so that the wait's cut
+            // (below) is the one that happens.
+            (poll_start, poll(deadline + POLL_SLACK).await)
+        })
+        .await
+        {
+            Ok(r) => r,
+            // The deadline came while a poll was on the wire (or queued behind another wait's):
+            // the wait timed out, unless no poll has answered at all, which is the server's
+            // failure to answer in time.
+            Err(_) => {
+                return match last_error {
+                    Some(e) => Err(e),
+                    None if last_status.is_none() => Err(crate::api::deadline_error()),
+                    None => Ok(outcome(OutcomeKind::TimedOut, polls, last_status)),
+                };
+            }
+        };
+        let (poll_start, result) = result;
         match result {
             Ok(status) => {
                 failures = 0;
@@ -205,9 +227,9 @@ async fn run(client: &Client, nonce: &str, options: &WaitOptions) -> Result<Outc
                 next = poll_start + interval;
                 last_error = Some(e);
             }
-            Err(e) if e.is_retryable() => {
+            Err(e) if e.is_retryable() || matches!(e, Error::Protocol { .. }) => {
                 failures += 1;
-                let delay = backoff(&config.retry, failures).max(interval.min(config.retry.max_backoff));
+                let delay = retry.backoff(failures).max(interval.min(retry.max_backoff));
                 debug!(failures, delay_ms = delay.as_millis() as u64, error = %e, "poll failed; retrying");
                 next = Instant::now() + delay;
                 last_error = Some(e);

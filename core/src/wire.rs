@@ -153,6 +153,14 @@ impl State {
     }
 }
 
+/// The confirmation state of a push, as last read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub state: State,
+    /// The state string as the server sent it (secrets redacted, length capped).
+    pub raw: String,
+}
+
 /// Parses a confirmation response body and returns the raw state string.
 pub fn parse_confirmation(body: &[u8]) -> Result<String, String> {
     let value: Value =
@@ -164,16 +172,111 @@ pub fn parse_confirmation(body: &[u8]) -> Result<String, String> {
     }
 }
 
-/// Token endpoint success body.
-#[derive(Debug, Deserialize)]
+/// Form fields of the client-credentials grant (RFC 6749 §4.4).
+pub const GRANT_TYPE: &str = "grant_type";
+pub const GRANT_CLIENT_CREDENTIALS: &str = "client_credentials";
+pub const FORM_SCOPE: &str = "scope";
+pub const FORM_CLIENT_ID: &str = "client_id";
+pub const FORM_CLIENT_SECRET: &str = "client_secret";
+/// The token endpoint's error code for a scope it will not grant (RFC 6749 §5.2).
+pub const TOKEN_ERROR_INVALID_SCOPE: &str = "invalid_scope";
+
+/// The body of a token request; `client` is `Some((id, secret))` for `client_secret_post`.
+pub fn token_form(scopes: &str, client: Option<(&str, &str)>) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair(GRANT_TYPE, GRANT_CLIENT_CREDENTIALS);
+    form.append_pair(FORM_SCOPE, scopes);
+    if let Some((id, secret)) = client {
+        form.append_pair(FORM_CLIENT_ID, id);
+        form.append_pair(FORM_CLIENT_SECRET, secret);
+    }
+    form.finish()
+}
+
+/// Token endpoint success body, read tolerantly: `expires_in` as a number or a numeric
+/// string, `scope` as a space-separated string or a JSON array (or absent).
+#[derive(Debug)]
 pub struct TokenResponse {
     pub access_token: String,
-    #[serde(default)]
     pub token_type: Option<String>,
-    #[serde(default)]
     pub expires_in: Option<f64>,
-    #[serde(default)]
-    pub scope: Option<String>,
+    /// The scopes granted, when the server says.
+    pub scope: Option<Vec<String>>,
+}
+
+/// Parses a token response. The error text never quotes the body (it holds the token).
+pub fn parse_token_response(body: &[u8]) -> Result<TokenResponse, String> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| format!("token response is not JSON ({:?} error at column {})", e.classify(), e.column()))?;
+    let Value::Object(map) = value else {
+        return Err("token response is not a JSON object".into());
+    };
+    let access_token = match map.get("access_token") {
+        Some(Value::String(t)) => t.clone(),
+        _ => return Err("token response has no `access_token` string".into()),
+    };
+    let token_type = map.get("token_type").and_then(Value::as_str).map(str::to_string);
+    let expires_in = match map.get("expires_in") {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let scope = match map.get("scope") {
+        Some(Value::String(s)) => Some(s.split_whitespace().map(str::to_string).collect()),
+        Some(Value::Array(items)) => Some(items.iter().filter_map(Value::as_str).map(str::to_string).collect()),
+        _ => None,
+    };
+    Ok(TokenResponse { access_token, token_type, expires_in, scope })
+}
+
+/// An OMI operation: its method, the scope it needs and what a 404 means for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    ListDevices,
+    PushDevice,
+    PushAll,
+    Status,
+}
+
+impl Op {
+    /// The scope a token needs for this operation.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Op::ListDevices => SCOPE_DEVICES_GET,
+            Op::PushDevice => SCOPE_PUSH_DEVICE,
+            Op::PushAll => SCOPE_PUSH_ALL,
+            Op::Status => SCOPE_STATUS_GET,
+        }
+    }
+    /// `true` for GET (safe to repeat), `false` for the POST of a push.
+    pub fn is_get(self) -> bool {
+        matches!(self, Op::ListDevices | Op::Status)
+    }
+    /// The message of a 404 that came without one.
+    pub fn not_found_text(self) -> &'static str {
+        match self {
+            Op::ListDevices | Op::PushAll => "unknown user",
+            Op::PushDevice => "unknown user or device",
+            Op::Status => "unknown nonce",
+        }
+    }
+    /// Name for logs and errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::ListDevices => "list_devices",
+            Op::PushDevice => "push_device",
+            Op::PushAll => "push_all",
+            Op::Status => "confirmation_status",
+        }
+    }
+}
+
+/// Reads a push response: empty, not JSON or not an object means "nothing echoed".
+pub fn parse_push_response(body: &[u8]) -> PushResponse {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return PushResponse::default();
+    }
+    serde_json::from_slice(body).unwrap_or_default()
 }
 
 /// What an error body told us, whichever envelope it used.
@@ -184,9 +287,9 @@ pub struct ErrorBody {
 }
 
 /// Reads `{error, error_description}`, `{error_code, error_message}`,
-/// `{error_code, description}` or plain text.
+/// `{error_code, description}` or plain text. The text is raw: the caller redacts secrets
+/// from it and caps its length before keeping it.
 pub fn parse_error_body(body: &[u8]) -> ErrorBody {
-    const MAX: usize = 300;
     let text_of = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
         let code = text_of(map.get("error_code")).or_else(|| text_of(map.get("error")));
@@ -194,20 +297,17 @@ pub fn parse_error_body(body: &[u8]) -> ErrorBody {
             .or_else(|| text_of(map.get("error_description")))
             .or_else(|| text_of(map.get("description")))
             .or_else(|| text_of(map.get("message")));
-        return ErrorBody { code, message: message.map(|m| truncate(&m, MAX)) };
+        return ErrorBody { code, message };
     }
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
-    ErrorBody {
-        code: None,
-        message: (!text.is_empty()).then(|| truncate(text, MAX)),
-    }
+    ErrorBody { code: None, message: (!text.is_empty()).then(|| text.to_string()) }
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    let clean: String = s.chars().filter(|c| !c.is_control()).take(max).collect();
-    if s.chars().count() > max { format!("{clean}…") } else { clean }
-}
+/// Longest server-supplied message kept in an error, in characters.
+pub const MAX_SERVER_TEXT: usize = 300;
+/// Longest server-supplied code or request id kept, in characters.
+pub const MAX_SERVER_CODE: usize = 128;
 
 /// Header names the server may use for a request id.
 pub const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "x-correlation-id", "request-id"];
@@ -243,5 +343,25 @@ mod tests {
         assert_eq!((e.code.as_deref(), e.message.as_deref()), (Some("X"), Some("d")));
         let e = parse_error_body(b"gateway exploded\n");
         assert_eq!(e.message.as_deref(), Some("gateway exploded"));
+    }
+
+    #[test]
+    fn token_responses_are_read_tolerantly() {
+        let t = parse_token_response(br#"{"access_token":"a","expires_in":"3600","scope":["x","y"]}"#).expect("ok");
+        assert_eq!(t.expires_in, Some(3600.0));
+        assert_eq!(t.scope, Some(vec!["x".to_string(), "y".to_string()]));
+        let t = parse_token_response(br#"{"access_token":"a","expires_in":60,"scope":"x y"}"#).expect("ok");
+        assert_eq!((t.expires_in, t.scope.map(|s| s.len())), (Some(60.0), Some(2)));
+        let t = parse_token_response(br#"{"access_token":"a"}"#).expect("ok");
+        assert!(t.scope.is_none() && t.expires_in.is_none());
+        let err = parse_token_response(br#"{"access_token":"tok-secret","#).expect_err("truncated");
+        assert!(!err.contains("tok-secret"), "{err}");
+        assert!(parse_token_response(br#"{"token":"a"}"#).is_err());
+    }
+
+    #[test]
+    fn token_form_fields() {
+        assert_eq!(token_form("a b", None), "grant_type=client_credentials&scope=a+b");
+        assert_eq!(token_form("a", Some(("i d", "s&t"))), "grant_type=client_credentials&scope=a&client_id=i+d&client_secret=s%26t");
     }
 }
