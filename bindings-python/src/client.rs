@@ -121,7 +121,6 @@ impl Core {
             allow_insecure_http,
             ca_cert_pem,
             user_agent_suffix: user_agent,
-            ..ClientOptions::default()
             // Core options this binding does not offer yet keep the core's defaults.
             ..ClientOptions::default()
         };
@@ -157,14 +156,11 @@ impl Core {
             .is_none()
     }
 
-    /// Closes the client (the core's ``close``): waits in flight, on any thread or event
-    /// loop, end at once with ``CancelledError``; later calls raise ``ConfigError``. Then
-    /// releases this object's share of the connection pool and the token cache.
+    /// Releases the connection pool and the token cache; later calls raise ``ConfigError``.
+    /// Calls already running finish normally.
     fn close(&self, py: Python<'_>) {
         let taken = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
-        py.detach(move || {
-            drop(taken);
-        });
+        py.detach(move || drop(taken));
     }
 
     fn list_devices(&self, py: Python<'_>, user_id: String) -> PyResult<Vec<Device>> {

@@ -338,7 +338,15 @@ pub fn duration_arg(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> Py
             "a number of seconds or a datetime.timedelta",
             value,
         ));
-    } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+    } else if value.is_instance_of::<PyInt>() {
+        // An int beyond a float's range is refused below like any other huge value, not
+        // with an `OverflowError`.
+        match value.extract::<f64>() {
+            Ok(seconds) => seconds,
+            Err(_) if value.lt(0)? => f64::MIN,
+            Err(_) => f64::MAX,
+        }
+    } else if value.is_instance_of::<PyFloat>() {
         value.extract()?
     } else if value.is_instance(TIMEDELTA.import(py, "datetime", "timedelta")?)? {
         value.call_method0("total_seconds")?.extract()?
@@ -372,6 +380,49 @@ pub fn opt_duration(
         None => Ok(None),
         Some(v) if v.is_none() => Ok(None),
         Some(v) => duration_arg(py, field, v).map(Some),
+    }
+}
+
+/// An optional integer option of the client (`max_retries`, `max_message_chars`) → the
+/// core's unsigned type. An `int` (or an object with `__index__`) that the type cannot hold
+/// raises `ConfigError` naming the option, as the core's own checks of a configuration do;
+/// other types (`bool` included) raise `TypeError`.
+pub fn opt_count<T: TryFrom<u64>>(
+    py: Python<'_>,
+    field: &str,
+    value: Option<&Bound<'_, PyAny>>,
+    max: u64,
+) -> PyResult<Option<T>> {
+    let value = match value {
+        Some(v) if !v.is_none() => v,
+        _ => return Ok(None),
+    };
+    let int = if value.is_instance_of::<PyBool>() {
+        return Err(error::type_error(field, "an int", value));
+    } else if value.is_instance_of::<PyInt>() {
+        value.clone()
+    } else if value.hasattr("__index__")? {
+        value
+            .call_method0("__index__")
+            .map_err(|_| error::type_error(field, "an int", value))?
+    } else {
+        return Err(error::type_error(field, "an int", value));
+    };
+    let fits = int
+        .extract::<u64>()
+        .ok()
+        .filter(|n| *n <= max)
+        .and_then(|n| T::try_from(n).ok());
+    match fits {
+        Some(n) => Ok(Some(n)),
+        None if int.lt(0)? => Err(error::config(
+            py,
+            &format!("{field} must not be negative (got {int})"),
+        )),
+        None => Err(error::config(
+            py,
+            &format!("{field} must be at most {max} (got {int})"),
+        )),
     }
 }
 

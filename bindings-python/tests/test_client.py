@@ -9,6 +9,7 @@ import pytest
 
 import omi_push
 from omi_push import (
+    AsyncClient,
     Client,
     ConfigError,
     Device,
@@ -131,12 +132,51 @@ def test_wrong_types_raise_type_error_without_a_request(sim: Simulator, client: 
         lambda: Client(sim.base_url, client_id=1, client_secret="x"),  # type: ignore[arg-type]
         lambda: Client(sim.base_url, client_id="a", client_secret="b", scopes="one-string"),
         lambda: Client(sim.base_url, client_id="a", client_secret="b", request_timeout=[1]),  # type: ignore[arg-type]
-        lambda: Client(sim.base_url, client_id="a", client_secret="b", max_retries=-1),
+        lambda: Client(sim.base_url, client_id="a", client_secret="b", max_retries="2"),  # type: ignore[arg-type]
+        lambda: Client(sim.base_url, client_id="a", client_secret="b", max_retries=2.0),  # type: ignore[arg-type]
+        lambda: Client(sim.base_url, client_id="a", client_secret="b", max_message_chars=True),
         lambda: PushTicket.parse(None),  # type: ignore[arg-type]
     ]
     for call in calls:
-        with pytest.raises((TypeError, OverflowError)):
+        with pytest.raises(TypeError):
             call()
+    assert sim.request_log() == []
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+@pytest.mark.parametrize("option", ["max_retries", "max_message_chars"])
+@pytest.mark.parametrize(
+    "value",
+    [-1, -(2**70), 2**32, 2**64, 2**70, 10**400],
+    ids=["-1", "-2**70", "2**32", "2**64", "2**70", "10**400"],
+)
+def test_integer_options_out_of_range_raise_config_error(
+    sim: Simulator, cls: type, option: str, value: int
+) -> None:
+    with pytest.raises(ConfigError, match=option) as info:
+        cls(sim.base_url, client_id="a", client_secret=SECRET, **{option: value})
+    assert isinstance(info.value, ValueError) and info.value.kind == "config"
+    assert sim.request_log() == []
+
+
+def test_integer_options_accept_index_objects(sim: Simulator) -> None:
+    class Three:
+        def __index__(self) -> int:
+            return 3
+
+    with sim.client(max_retries=Three(), max_message_chars=Three()) as c:  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgumentError, match="message"):
+            c.send_push("user-1", "four")
+    assert sim.request_log() == []
+
+
+def test_huge_integer_durations_raise_value_error(sim: Simulator, client: Client) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        Client(sim.base_url, client_id="a", client_secret=SECRET, request_timeout=10**400)
+    assert info.value.field == "request_timeout"
+    with pytest.raises(InvalidArgumentError) as info:
+        client.wait_for_confirmation("A" * 24, timeout=10**400)
+    assert info.value.field == "timeout"
     assert sim.request_log() == []
 
 
