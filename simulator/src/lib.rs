@@ -20,16 +20,16 @@ mod phone;
 mod reply;
 mod server;
 mod shared;
+mod sockets;
 mod state;
 mod steps;
 mod token;
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 pub use config::{
     Action, AutoRespond, Fault, Mode, ROUTES, SCOPE_DEVICES, SCOPE_PUSH_ALL, SCOPE_PUSH_DEVICE,
@@ -40,6 +40,7 @@ pub use log::LogEntry;
 pub use state::PushInfo;
 
 use shared::Shared;
+use sockets::{SimListener, Sockets};
 
 /// The path of the token endpoint.
 pub const TOKEN_PATH: &str = "/auth/oauth2.0/v1/token";
@@ -53,7 +54,6 @@ pub struct Simulator {
     client_id: String,
     client_secret: String,
     mode: Mode,
-    shutdown: Mutex<Option<oneshot::Sender<()>>>,
 }
 
 impl Simulator {
@@ -69,9 +69,15 @@ impl Simulator {
             .client_secret
             .clone()
             .unwrap_or_else(state::random_token);
-        let shared = Arc::new(Shared::new(&config, client_secret.clone(), runtime.clone()));
-        let (tx, rx) = oneshot::channel();
-        server::spawn(&runtime, listener, server::router(shared.clone()), rx);
+        let sockets = Arc::new(Sockets::new(&listener)?);
+        let shared = Arc::new(Shared::new(
+            &config,
+            client_secret.clone(),
+            runtime.clone(),
+            sockets.clone(),
+        ));
+        let listener = SimListener::new(listener, sockets.clone());
+        server::spawn(&runtime, listener, server::router(shared.clone()), sockets);
         let base_url = server::base_url(addr);
         tracing::info!(url = %base_url, mode = ?config.mode, "OMI push simulator listening");
         Ok(Simulator {
@@ -81,7 +87,6 @@ impl Simulator {
             client_id: config.client_id,
             client_secret,
             mode: config.mode,
-            shutdown: Mutex::new(Some(tx)),
         })
     }
 
@@ -191,17 +196,13 @@ impl Simulator {
         self.shared.count(route, method)
     }
 
-    /// Stops accepting connections and lets in-flight requests finish. Idempotent.
+    /// Stops the server. When it returns, the listening socket refuses new connections and
+    /// every open connection is shut (idle keep-alive ones and requests in flight, such as
+    /// one held by a `latency_ms` fault): any request made afterwards fails with a
+    /// transport error. Synchronous and quick; it does not wait for the server task to run, so
+    /// it is safe on the runtime's own thread and in `Drop`. Idempotent.
     pub fn stop(&self) {
-        let sender = self
-            .shutdown
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(sender) = sender {
-            // The server may already be gone; then there is nothing to stop.
-            let _ = sender.send(());
-        }
+        self.shared.sockets.shut_all();
     }
 }
 

@@ -103,9 +103,14 @@ async fn handle(app: Arc<Shared>, call: Call, req: Request) -> Response {
         (seq, state.faults.take(route))
     };
 
+    // A request held by a fault gives up when the simulator stops (its socket is shut by
+    // then, so the response goes nowhere) instead of keeping the server task alive.
     if let Some(fault) = &fault {
         if fault.latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(fault.latency_ms)) => {}
+                () = app.sockets.stopped() => return faults::dropped(),
+            }
         }
         if fault.drop {
             app.finish(seq, 0);

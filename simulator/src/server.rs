@@ -8,13 +8,12 @@ use axum::extract::State as AxumState;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware;
 use axum::response::Response;
-use tokio::net::TcpListener;
 use tokio::runtime::Handle;
-use tokio::sync::oneshot;
 
 use crate::control;
 use crate::omi;
 use crate::shared::Shared;
+use crate::sockets::{SimListener, Sockets};
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -41,18 +40,16 @@ async fn request_id(AxumState(app): AxumState<Arc<Shared>>, mut response: Respon
     response
 }
 
-/// Serves until `shutdown` fires (or its sender is dropped), then finishes in-flight requests.
+/// Serves until `stop` has shut the sockets, then lets the connection tasks wind down (their
+/// sockets are already shut, so none of them answers anything any more).
 pub(crate) fn spawn(
     runtime: &Handle,
-    listener: TcpListener,
+    listener: SimListener,
     router: Router,
-    shutdown: oneshot::Receiver<()>,
+    sockets: Arc<Sockets>,
 ) {
     runtime.spawn(async move {
-        let signal = async {
-            // A dropped sender means the handle is gone: stop as well.
-            let _ = shutdown.await;
-        };
+        let signal = async move { sockets.stopped().await };
         if let Err(e) = axum::serve(listener, router)
             .with_graceful_shutdown(signal)
             .await

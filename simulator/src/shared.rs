@@ -12,6 +12,7 @@ use crate::config::{
 };
 use crate::error::SimError;
 use crate::log::LogEntry;
+use crate::sockets::Sockets;
 use crate::state::{DeviceSummary, PushInfo, State, Status};
 
 pub(crate) struct Shared {
@@ -21,16 +22,24 @@ pub(crate) struct Shared {
     request_ids: AtomicU64,
     auto_respond_spread_ms: u64,
     pub(crate) mode: Mode,
+    /// Every open socket, for `Simulator::stop`.
+    pub(crate) sockets: Arc<Sockets>,
 }
 
 impl Shared {
-    pub(crate) fn new(config: &SimConfig, client_secret: String, runtime: Handle) -> Self {
+    pub(crate) fn new(
+        config: &SimConfig,
+        client_secret: String,
+        runtime: Handle,
+        sockets: Arc<Sockets>,
+    ) -> Self {
         Self {
             state: Mutex::new(State::new(config, client_secret, Instant::now())),
             runtime,
             request_ids: AtomicU64::new(0),
             auto_respond_spread_ms: config.auto_respond_spread_ms,
             mode: config.mode,
+            sockets,
         }
     }
 

@@ -253,7 +253,7 @@ async fn the_phone_shows_pending_pushes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn stop_is_graceful_and_idempotent() {
+async fn stop_is_idempotent_and_dropping_the_handle_stops() {
     let (sim, http) = testing().await;
     let url = format!("{}/_sim/health", sim.base_url());
     assert_eq!(
@@ -262,7 +262,6 @@ async fn stop_is_graceful_and_idempotent() {
     );
     sim.stop();
     sim.stop();
-    tokio::time::sleep(Duration::from_millis(100)).await;
     let fresh = client();
     assert!(
         fresh.get(&url).send().await.is_err(),
@@ -272,7 +271,6 @@ async fn stop_is_graceful_and_idempotent() {
     let dropped = Simulator::start(SimConfig::testing()).await.unwrap();
     let url = format!("{}/_sim/health", dropped.base_url());
     drop(dropped);
-    tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(
         fresh.get(&url).send().await.is_err(),
         "dropping the handle stops it"
