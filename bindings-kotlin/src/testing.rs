@@ -52,6 +52,8 @@ impl TryFrom<NativeFault> for Fault {
             malformed: f.malformed,
             skip: unsigned("skip", f.skip)?,
             times: f.times.map(|v| unsigned("times", v)).transpose()?,
+            // NativeFault does not carry hang, echo or the oversized fields: they keep their defaults.
+            ..Fault::default()
         })
     }
 }

@@ -130,13 +130,26 @@ impl Default for AutoRespond {
     }
 }
 
+/// The largest body an `oversized_bytes` fault sends: 1 GiB.
+pub const MAX_OVERSIZED_BYTES: u64 = 1 << 30;
+
+/// How an `echo` fault writes back what it received.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Echo {
+    /// `{"error":"echo","error_description":"<echo text>"}`, `application/json`.
+    Json,
+    /// The echo text alone, `text/plain`.
+    Text,
+}
+
 /// An injected fault; see the README's "Faults" section.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Fault {
     /// A route name, `"omi"` (the four OMI routes) or `"*"` (all five).
     pub route: String,
-    /// Answer with this status instead of processing the request.
+    /// Answer with this status instead of processing the request (also the status of `echo`).
     pub status: Option<u16>,
     /// `Retry-After` seconds sent with `status`.
     pub retry_after_s: Option<u64>,
@@ -146,6 +159,16 @@ pub struct Fault {
     pub drop: bool,
     /// Process the request, then answer 200 with a body that is not JSON.
     pub malformed: bool,
+    /// Never answer (until the simulator stops); the request is not processed.
+    pub hang: bool,
+    /// Answer `status` (default 400) with a body echoing the request's `Authorization` header
+    /// and body, as a leaky gateway would; `x-request-id` carries the header too.
+    pub echo: Option<Echo>,
+    /// Process the request, then answer 200 with a JSON-looking body of this many bytes,
+    /// streamed (at most [`MAX_OVERSIZED_BYTES`]).
+    pub oversized_bytes: Option<u64>,
+    /// With `oversized_bytes`: send it chunked, without `Content-Length`.
+    pub oversized_chunked: bool,
     /// Let the first `skip` matching requests through untouched.
     pub skip: u64,
     /// Then apply to this many requests (`None` = forever).
@@ -161,6 +184,10 @@ impl Default for Fault {
             latency_ms: 0,
             drop: false,
             malformed: false,
+            hang: false,
+            echo: None,
+            oversized_bytes: None,
+            oversized_chunked: false,
             skip: 0,
             times: None,
         }
@@ -177,19 +204,50 @@ impl Fault {
     }
 
     pub(crate) fn validate(&self) -> Result<(), SimError> {
+        let invalid = |message: String| Err(SimError::Invalid(message));
         let route = self.route.as_str();
         if route != "*" && route != "omi" && !ROUTES.contains(&route) {
-            return Err(SimError::Invalid(format!(
+            return invalid(format!(
                 "unknown fault route '{route}' (expected one of {}, \"omi\" or \"*\")",
                 ROUTES.join(", ")
-            )));
+            ));
         }
         if let Some(status) = self.status {
             if !(200..=599).contains(&status) {
-                return Err(SimError::Invalid(format!(
-                    "fault status {status} is not 200..=599"
-                )));
+                return invalid(format!("fault status {status} is not 200..=599"));
             }
+        }
+        let effects: Vec<&str> = [
+            (self.hang, "hang"),
+            (self.echo.is_some(), "echo"),
+            (self.drop, "drop"),
+            (self.malformed, "malformed"),
+            (self.oversized_bytes.is_some(), "oversized_bytes"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+        if effects.len() > 1 {
+            return invalid(format!(
+                "a fault has at most one of hang, echo, drop, malformed and oversized_bytes \
+                 (got {})",
+                effects.join(", ")
+            ));
+        }
+        // `status` is the answer of a status fault or of `echo`; the others have their own.
+        if let (Some(_), [effect]) = (self.status, effects.as_slice()) {
+            if *effect != "echo" {
+                return invalid(format!("a fault with {effect} takes no status"));
+            }
+        }
+        if let Some(bytes) = self.oversized_bytes {
+            if bytes > MAX_OVERSIZED_BYTES {
+                return invalid(format!(
+                    "oversized_bytes {bytes} is more than {MAX_OVERSIZED_BYTES} (1 GiB)"
+                ));
+            }
+        } else if self.oversized_chunked {
+            return invalid("oversized_chunked needs oversized_bytes".to_owned());
         }
         Ok(())
     }

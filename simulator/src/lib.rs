@@ -32,8 +32,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub use config::{
-    Action, AutoRespond, Fault, Mode, ROUTES, SCOPE_DEVICES, SCOPE_PUSH_ALL, SCOPE_PUSH_DEVICE,
-    SCOPE_STATUS, SCOPES, SeedDevice, SeedUser, SimConfig,
+    Action, AutoRespond, Echo, Fault, MAX_OVERSIZED_BYTES, Mode, ROUTES, SCOPE_DEVICES,
+    SCOPE_PUSH_ALL, SCOPE_PUSH_DEVICE, SCOPE_STATUS, SCOPES, SeedDevice, SeedUser, SimConfig,
 };
 pub use error::{Missing, SimError};
 pub use log::LogEntry;
@@ -198,7 +198,7 @@ impl Simulator {
 
     /// Stops the server. When it returns, the listening socket refuses new connections and
     /// every open connection is shut (idle keep-alive ones and requests in flight, such as
-    /// one held by a `latency_ms` fault): any request made afterwards fails with a
+    /// one held by a `latency_ms` or `hang` fault): any request made afterwards fails with a
     /// transport error. Synchronous and quick; it does not wait for the server task to run, so
     /// it is safe on the runtime's own thread and in `Drop`. Idempotent.
     pub fn stop(&self) {

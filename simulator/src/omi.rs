@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::config::Route;
+use crate::config::{Fault, Route};
 use crate::error::{Missing, SimError};
 use crate::faults;
 use crate::form;
@@ -116,6 +116,18 @@ async fn handle(app: Arc<Shared>, call: Call, req: Request) -> Response {
             app.finish(seq, 0);
             return faults::dropped();
         }
+        if fault.hang {
+            // Reading the request lets hyper notice a client that goes away, and end this.
+            let _ = to_bytes(body, MAX_BODY).await;
+            app.sockets.stopped().await;
+            return faults::dropped();
+        }
+        if let Some(format) = fault.echo {
+            let body = to_bytes(body, MAX_BODY).await.ok();
+            let response = faults::echo(fault, format, &parts, body.as_deref());
+            app.finish(seq, response.status().as_u16());
+            return response;
+        }
         if let Some(status) = fault.status {
             app.finish(seq, status);
             return faults::status_response(status, fault.retry_after_s);
@@ -133,10 +145,14 @@ async fn handle(app: Arc<Shared>, call: Call, req: Request) -> Response {
     if let Some((nonce, auto)) = reply.auto.take() {
         app.schedule_auto_respond(nonce, auto);
     }
-    let response = if fault.is_some_and(|f| f.malformed) {
-        faults::malformed()
-    } else {
-        reply.into_response()
+    let response = match fault {
+        Some(f) if f.malformed => faults::malformed(),
+        Some(Fault {
+            oversized_bytes: Some(bytes),
+            oversized_chunked,
+            ..
+        }) => faults::oversized(bytes, oversized_chunked),
+        _ => reply.into_response(),
     };
     app.finish(seq, response.status().as_u16());
     response

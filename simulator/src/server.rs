@@ -15,7 +15,7 @@ use crate::omi;
 use crate::shared::Shared;
 use crate::sockets::{SimListener, Sockets};
 
-static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub(crate) static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut router = omi::routes();
@@ -31,11 +31,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// Every response carries `x-request-id: sim-<n>`.
+/// Every response carries `x-request-id: sim-<n>`, except an `echo` fault's, which has set
+/// its own.
 async fn request_id(AxumState(app): AxumState<Arc<Shared>>, mut response: Response) -> Response {
     let id = format!("sim-{}", app.next_request_id());
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID.clone(), value);
+        response
+            .headers_mut()
+            .entry(REQUEST_ID.clone())
+            .or_insert(value);
     }
     response
 }

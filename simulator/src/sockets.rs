@@ -288,7 +288,7 @@ mod tests {
             }
         };
         sim.add_fault(crate::Fault {
-            latency_ms: 600_000,
+            hang: true,
             ..crate::Fault::on("devices")
         })
         .unwrap();
@@ -297,7 +297,7 @@ mod tests {
             ..crate::Fault::on("confirmation")
         })
         .unwrap();
-        let _slow_devices = held("/omi/users/user-1/devices").await;
+        let _hanging = held("/omi/users/user-1/devices").await;
         let _slow = held("/omi/push/confirmation?nonce=n").await;
         let deadline = Instant::now() + Duration::from_secs(5);
         while sim.request_log().len() < 2 {
