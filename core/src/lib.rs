@@ -28,6 +28,8 @@ mod error;
 mod retry;
 pub mod runtime;
 mod secret;
+#[cfg(test)]
+mod scripted;
 mod ticket;
 mod transport;
 mod validate;
