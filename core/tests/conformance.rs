@@ -29,10 +29,24 @@ fn string_arg(v: &Value) -> Option<String> {
     }
 }
 
+/// Secrets a `"redacted": true` error must not show: the client secret and the Basic value.
+static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
 fn check_error(err: &Error, expect: &Value) -> Result<(), String> {
     let kind = expect["error"].as_str().ok_or("expect has no error")?;
     if err.kind().as_str() != kind {
         return Err(format!("expected error {kind}, got {} ({err})", err.kind().as_str()));
+    }
+    if expect.get("redacted").and_then(Value::as_bool) == Some(true) {
+        let text = format!("{err} {err:?}");
+        for secret in SECRETS.lock().unwrap().iter() {
+            if text.contains(secret.as_str()) {
+                return Err(format!("the error text shows a secret: {text}"));
+            }
+        }
+        if !text.contains("***") {
+            return Err(format!("expected a redacted echo in the error text: {text}"));
+        }
     }
     if let Some(field) = expect.get("field").and_then(Value::as_str) {
         if err.field() != Some(field) {
@@ -68,6 +82,12 @@ async fn run(path: &PathBuf) -> Result<(), String> {
         let secret = if wrong_secret { "wrong-secret".to_string() } else { sim.client_secret().to_string() };
         options.insert("client_secret".into(), json!(secret));
     }
+    {
+        use base64::Engine;
+        let pair = format!("{}:{}", sim.client_id(), sim.client_secret());
+        *SECRETS.lock().unwrap() =
+            vec![sim.client_secret().to_string(), base64::engine::general_purpose::STANDARD.encode(pair)];
+    }
     let options: ClientOptions = serde_json::from_value(Value::Object(options)).map_err(|e| e.to_string())?;
     let client = Client::new(Config::from_options(options).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
 
@@ -80,6 +100,7 @@ async fn run(path: &PathBuf) -> Result<(), String> {
         }
         let expect = step.get("expect").cloned().unwrap_or(Value::Null);
         let s = |k: &str| step.get(k).and_then(string_arg);
+        let started = std::time::Instant::now();
         let result: Result<(), String> = match step["do"].as_str().unwrap() {
             "list_devices" => match client.list_devices(&s("user_id").unwrap()).await {
                 Ok(devices) => unexpected_ok(&expect, &devices).and_then(|_| {
@@ -130,6 +151,12 @@ async fn run(path: &PathBuf) -> Result<(), String> {
                 tokio::task::block_in_place(|| sim.control(&step))
             }
         };
+        let result = result.and_then(|()| match step.get("max_ms").and_then(Value::as_u64) {
+            Some(max) if started.elapsed() > Duration::from_millis(max) => {
+                Err(format!("took {:?}, more than max_ms {max}", started.elapsed()))
+            }
+            _ => Ok(()),
+        });
         result.map_err(|e| format!("step {i} ({}): {e}", step["do"]))?;
     }
     Ok(())
