@@ -156,11 +156,16 @@ impl Core {
             .is_none()
     }
 
-    /// Releases the connection pool and the token cache; later calls raise ``ConfigError``.
-    /// Calls already running finish normally.
+    /// Closes the client (the core's ``close``): waits in flight, on any thread or event
+    /// loop, end at once with ``CancelledError``; later calls raise ``ConfigError``. Then
+    /// releases this object's share of the connection pool and the token cache.
     fn close(&self, py: Python<'_>) {
         let taken = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
-        py.detach(move || drop(taken));
+        py.detach(move || {
+            if let Some(client) = taken {
+                client.close();
+            }
+        });
     }
 
     fn list_devices(&self, py: Python<'_>, user_id: String) -> PyResult<Vec<Device>> {

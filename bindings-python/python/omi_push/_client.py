@@ -115,10 +115,13 @@ class _BaseClient:
         return self._core.closed
 
     def close(self) -> None:
-        """Releases the connection pool and the token cache.
+        """Closes the client, from any thread.
 
-        Later calls raise :class:`ConfigError`; calls already running finish normally.
-        Closing twice is fine.
+        Waits in flight (``wait_for_confirmation``, in any thread or event loop) end at once
+        with :class:`CancelledError`; other calls already running finish normally; later
+        calls raise :class:`ConfigError`. Use it at shutdown to stop waits that other threads
+        are blocked in. Releases the connection pool and the token cache once no call uses
+        them. Closing twice is fine.
         """
         self._core.close()
 
@@ -132,8 +135,9 @@ class Client(_BaseClient):
     """A blocking OMI push client, safe to share between threads.
 
     Every call releases the GIL while it waits, so other Python threads keep running, and
-    answers Ctrl-C (``KeyboardInterrupt``), which also stops its network activity. A client
-    created before ``os.fork()`` keeps working in the child (pre-fork servers such as
+    answers Ctrl-C (``KeyboardInterrupt``) in the main thread, which also stops its network
+    activity; waits in other threads end when the client is closed (:meth:`close`). A
+    client created before ``os.fork()`` keeps working in the child (pre-fork servers such as
     gunicorn). Use it as a context manager to close it at the end::
 
         with Client("https://tenant.example", client_id="...", client_secret="...") as client:
@@ -217,8 +221,9 @@ class AsyncClient(_BaseClient):
 
     The work runs on the library's own runtime, never blocking the event loop. Cancelling
     the task that awaits a call (``task.cancel()``, ``asyncio.wait_for`` timeouts) stops it,
-    polling included. One client may serve several event loops, one after another or at
-    once, and keeps working in a forked child. Use ``async with`` to close it at the end.
+    polling included; closing the client ends every wait in flight with
+    :class:`CancelledError`. One client may serve several event loops, one after another or
+    at once, and keeps working in a forked child. Use ``async with`` to close it at the end.
     """
 
     __slots__ = ()
@@ -259,7 +264,8 @@ class AsyncClient(_BaseClient):
         )
 
     async def aclose(self) -> None:
-        """Same as :meth:`close`, for symmetry with other async resources."""
+        """Same as :meth:`close` (which does not block), for symmetry with other async
+        resources."""
         self.close()
 
     async def __aenter__(self: _Self) -> _Self:

@@ -161,7 +161,8 @@ class ProtocolError(OmiError):
 
 
 class CancelledError(OmiError):
-    """The call was cancelled inside the library.
+    """The call was cancelled inside the library: a wait was in flight when its client was
+    closed (``close()``, or leaving a ``with`` / ``async with`` block), e.g. at shutdown.
 
     Cancelling an asyncio task raises :class:`asyncio.CancelledError` as usual, and Ctrl-C
     during a blocking call raises :class:`KeyboardInterrupt`; this class is for cancellation
