@@ -38,7 +38,6 @@ pub(crate) fn token(value: &str) -> Step {
 /// One request as the scripted server saw it.
 #[derive(Clone, Debug)]
 pub(crate) struct Seen {
-    pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) at: Instant,
     pub(crate) headers: HeaderMap,
@@ -91,7 +90,6 @@ impl Transport for Handle {
         Box::pin(async move {
             let path = request.url.path().to_string();
             self.0.seen.lock().unwrap_or_else(|p| p.into_inner()).push(Seen {
-                method: request.method.to_string(),
                 path: path.clone(),
                 at: Instant::now(),
                 headers: request.headers.clone(),
