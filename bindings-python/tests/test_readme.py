@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import http.client
 import importlib.util
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Dict, Iterator
@@ -99,6 +104,70 @@ def test_flask_example(sim: Simulator, env: Dict[str, str]) -> None:
     sim.reject(sim.pushes()[-1].nonce)
     assert web.post("/payment-method/step-up/wait").status_code == 403
     module.omi.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="gunicorn is POSIX only")
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_gunicorn_hooks_end_waits_at_shutdown(sim: Simulator, env: Dict[str, str], sig: str) -> None:
+    """The Flask app under gunicorn's gthread worker with the README's config: a request
+    waiting (up to 60 s) does not hold the shutdown, whether graceful (SIGTERM) or quick."""
+    flask_app = load("flask_app")
+    with sim.client() as c:
+        ticket = c.send_push("user-1", "Confirm the change of your payment method")
+    signer = flask_app.app.session_interface.get_signing_serializer(flask_app.app)
+    cookie = signer.dumps({"user_id": "user-1", "step_up": str(ticket)})
+    flask_app.omi.close()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn_conf.py", "-k", "gthread", "--threads", "4",
+         "-w", "1", "-b", f"127.0.0.1:{port}", "flask_app:app"],
+        cwd=EXAMPLES,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    answer: Dict[str, object] = {}
+
+    def wait_request() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=90)
+        conn.request("POST", "/payment-method/step-up/wait", headers={"Cookie": f"session={cookie}"})
+        answer["status"] = conn.getresponse().status
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.05)
+        client = threading.Thread(target=wait_request, daemon=True)
+        client.start()
+        while sim.count("confirmation", "GET") < 1:
+            assert time.monotonic() < deadline, "the request never started waiting"
+            time.sleep(0.02)
+        sent = time.monotonic()
+        server.send_signal(getattr(signal, sig))
+        server.wait(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if server.poll() is None:
+            server.kill()
+        _, log = server.communicate()
+    assert took < 3.0, f"gunicorn took {took:.1f} s to stop; log:\n{log}"
+    client.join(5)
+    assert answer.get("status") == 500, (answer, log)  # the wait's CancelledError
+    assert "CancelledError" in log
+    polls = sim.count("confirmation", "GET")
+    time.sleep(0.3)
+    assert sim.count("confirmation", "GET") == polls
 
 
 def test_fastapi_example(sim: Simulator, env: Dict[str, str]) -> None:
