@@ -279,6 +279,30 @@ fn the_secret_never_appears_even_with_trace_logging() {
 }
 
 #[test]
+fn an_echoing_gateway_does_not_make_the_cli_print_the_secret() {
+    use base64::Engine;
+    let sim = sim();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{SECRET}", sim.client_id()));
+    for (auth, echo, status) in [("post", "json", 401), ("basic", "text", 400), ("post", "text", 500), ("basic", "json", 401)] {
+        sim.clear_faults();
+        let fault: omi_push_sim::Fault =
+            serde_json::from_value(serde_json::json!({"route": "token", "echo": echo, "status": status})).expect("fault");
+        sim.add_fault(fault).expect("fault");
+        for args in [&["-vv", "devices", "user-1"][..], &["--log", "trace", "devices", "user-1", "--json"][..]] {
+            let r = run(cmd(&sim).env("OMI_CLIENT_AUTH", auth), args);
+            assert_ne!(r.code, 0, "{}", r.stdout);
+            let all = format!("{}\n{}", r.stdout, r.stderr);
+            assert!(all.contains("echo"), "the echoed error should be shown (redacted): {all}");
+            assert!(!all.contains(SECRET) && !all.contains(&basic), "{auth}/{echo}: the secret leaked:\n{all}");
+            if auth == "basic" {
+                // The Basic value comes first in the echo: it was there, and was redacted.
+                assert!(all.contains("***"), "{all}");
+            }
+        }
+    }
+}
+
+#[test]
 fn there_is_no_client_secret_flag() {
     let sim = sim();
     let r = run(cmd(&sim), &["devices", "user-1", "--client-secret", SECRET]);
