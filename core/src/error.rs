@@ -21,6 +21,8 @@ pub enum ErrorKind {
     Transport,
     Protocol,
     Cancelled,
+    /// A bug in omi-push (a panic inside a core task); please report it.
+    Internal,
 }
 
 impl ErrorKind {
@@ -37,6 +39,7 @@ impl ErrorKind {
             ErrorKind::Transport => "transport",
             ErrorKind::Protocol => "protocol",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::Internal => "internal",
         }
     }
 }
@@ -75,6 +78,9 @@ pub enum Error {
     /// The call was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
+    /// A bug in omi-push: a core task panicked. Never retryable.
+    #[error("internal error: {0}; please report it")]
+    Internal(String),
 }
 
 fn code_suffix(code: &Option<String>) -> String {
@@ -107,6 +113,7 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Protocol { .. } => ErrorKind::Protocol,
             Error::Cancelled => ErrorKind::Cancelled,
+            Error::Internal(_) => ErrorKind::Internal,
         }
     }
 

@@ -114,7 +114,7 @@ fn join_error(e: tokio::task::JoinError) -> Error {
     if e.is_cancelled() {
         Error::Cancelled
     } else {
-        Error::Protocol { message: "internal error: an omi-push task panicked; please report it".into(), request_id: None }
+        Error::Internal("an omi-push task panicked".into())
     }
 }
 
