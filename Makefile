@@ -20,7 +20,7 @@ test: build test-rust test-python test-node test-kotlin
 	@echo "make test: all suites passed"
 
 test-rust: build
-	$(CARGO) test -p omi-push -p omi-push-sim -p omi-push-cli
+	$(CARGO) test -p omi-push -p omi-push-sim -p omi-push-cli -p omi-push-ffi
 
 test-python: build
 	$(MAKE) -C bindings-python test

@@ -1,0 +1,88 @@
+//! Options as bindings receive them, checked by the core's rules.
+//!
+//! Client options: the core's [`omi_push::ClientOptions`] is the one record (snake_case names,
+//! milliseconds); a binding fills it from its language's arguments and calls [`client`]. Wait
+//! options: [`wait`] applies the one duration rule to numbers of milliseconds (NaN, ±∞, zero,
+//! negative, over a day, or a poll interval under the floor are `invalid_argument`).
+
+use omi_push::{CancellationToken, Client, ClientOptions, Config, WaitOptions};
+
+use crate::error::ErrorRecord;
+
+/// The client of `options` (a `config` error record when they cannot work).
+pub fn client(options: ClientOptions) -> Result<Client, ErrorRecord> {
+    Config::from_options(options).and_then(Client::new).map_err(ErrorRecord::from)
+}
+
+/// A wait's options from milliseconds, with an optional cancellation token.
+pub fn wait(
+    timeout_ms: Option<f64>,
+    poll_interval_ms: Option<f64>,
+    cancel: Option<CancellationToken>,
+) -> Result<WaitOptions, ErrorRecord> {
+    let mut w = WaitOptions::from_millis(timeout_ms, poll_interval_ms).map_err(ErrorRecord::from)?;
+    w.cancel = cancel;
+    Ok(w)
+}
+
+/// The names of every client option, as the core spells them (each binding's tests check
+/// that its public signature covers them all).
+pub fn client_option_names() -> Vec<String> {
+    let probe = serde_json::to_value(ClientOptionsNames::default()).unwrap_or_default();
+    probe.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+}
+
+/// Mirror of [`ClientOptions`]' field names, checked against it by a test (serde cannot list
+/// the fields of a `Deserialize`-only struct).
+#[derive(Default, serde::Serialize)]
+struct ClientOptionsNames {
+    base_url: (),
+    client_id: (),
+    client_secret: (),
+    access_token: (),
+    client_auth: (),
+    token_url: (),
+    scopes: (),
+    request_timeout_ms: (),
+    connect_timeout_ms: (),
+    poll_interval_ms: (),
+    wait_timeout_ms: (),
+    call_timeout_ms: (),
+    max_retries: (),
+    max_response_bytes: (),
+    paths: (),
+    max_message_chars: (),
+    allow_insecure_http: (),
+    ca_cert_pem: (),
+    user_agent_suffix: (),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_list_is_the_core_record() {
+        // Every listed name is accepted by the core record (deny_unknown_fields) ...
+        let names = client_option_names();
+        let mut obj = serde_json::Map::new();
+        for n in &names {
+            obj.insert(n.clone(), serde_json::Value::Null);
+        }
+        obj.insert("base_url".into(), "https://t".into());
+        let parsed: Result<ClientOptions, _> = serde_json::from_value(serde_json::Value::Object(obj));
+        assert!(parsed.is_ok(), "{parsed:?}");
+        // ... and a name the core does not know is refused.
+        let bad: Result<ClientOptions, _> = serde_json::from_str(r#"{"base_url":"https://t","nope":1}"#);
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn durations_follow_the_core_rule() {
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 86_400_001.0] {
+            assert_eq!(wait(Some(bad), None, None).expect_err("bad").kind, "invalid_argument");
+        }
+        assert_eq!(wait(None, Some(10.0), None).expect_err("under the floor").field.as_deref(), Some("poll_interval"));
+        assert!(wait(Some(1000.0), Some(50.0), None).is_ok());
+    }
+}
