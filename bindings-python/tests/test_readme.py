@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import importlib.util
 import os
@@ -15,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 from types import ModuleType
-from typing import Dict, Iterator
+from typing import Any, Dict, Iterator, Tuple
 
 import pytest
 
@@ -184,6 +185,62 @@ def test_fastapi_example(sim: Simulator, env: Dict[str, str]) -> None:
         assert web.post("/transfers/t-3/confirm", params={"user_id": "nobody"}).status_code == 404
     assert module.omi.closed  # the lifespan closed it
     assert [p.message for p in sim.pushes()] == ["Confirm transfer t-1", "Confirm transfer t-2"]
+
+
+async def post_then_disconnect(sim: Simulator, app: Any, path: str, polls_before: int = 3) -> Tuple[int, bool, int]:
+    """Runs one POST through the ASGI app as uvicorn does, the client disconnecting once the
+    handler has polled `polls_before` times. Returns the polls at the disconnect, whether the
+    handler ended within 3 s, and the polls then."""
+    gone = asyncio.Event()
+    body_sent = False
+
+    async def receive() -> Dict[str, Any]:
+        nonlocal body_sent
+        if not body_sent:
+            body_sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: Dict[str, Any]) -> None:
+        pass
+
+    raw, _, query = path.partition("?")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": raw, "raw_path": raw.encode(), "query_string": query.encode(),
+        "headers": [], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80), "root_path": "",
+    }
+    handler = asyncio.ensure_future(app(scope, receive, send))
+    while sim.count("confirmation", "GET") < polls_before:
+        await asyncio.sleep(0.01)
+    gone.set()
+    at_disconnect = sim.count("confirmation", "GET")
+    done, _ = await asyncio.wait({handler}, timeout=3)
+    handler.cancel()
+    return at_disconnect, bool(done), sim.count("confirmation", "GET")
+
+
+def test_fastapi_example_stops_polling_when_the_client_disconnects(sim: Simulator, env: Dict[str, str]) -> None:
+    module = load("fastapi_app")
+
+    async def main() -> None:
+        at_disconnect, ended, polls = await post_then_disconnect(sim, module.app, "/transfers/t-9/confirm?user_id=user-1")
+        assert ended, "the handler went on after the client disconnected"
+        assert polls <= at_disconnect + 1, (at_disconnect, polls)  # one may have been on the wire
+
+        # What the README says of Starlette: a bare wait in a handler goes on polling.
+        @module.app.post("/bare")
+        async def bare(user_id: str) -> str:
+            ticket = await module.omi.send_push(user_id, "Confirm")
+            return (await module.omi.wait_for_confirmation(ticket, timeout=60, poll_interval=0.2)).kind
+
+        start = sim.count("confirmation", "GET")
+        at_disconnect, ended, polls = await post_then_disconnect(sim, module.app, "/bare?user_id=user-1", start + 2)
+        assert not ended and polls >= at_disconnect + 5, (at_disconnect, polls)
+
+    asyncio.run(main())
+    module.omi.close()
 
 
 def test_testing_helper_example() -> None:
