@@ -25,7 +25,7 @@ def test_events_reach_python_logging(sim: Simulator, client: Client, caplog: pyt
     client.wait_for_confirmation(ticket, timeout=5)
     records = [r for r in caplog.records if r.name.startswith("omi_push")]
     names = {r.name for r in records}
-    assert "omi_push.client" in names and "omi_push.token" in names, names
+    assert "omi_push.client" in names and "omi_push.auth" in names, names
     sent = [r for r in records if r.name == "omi_push.client" and r.getMessage().startswith("push sent")]
     assert len(sent) == 1 and sent[0].levelno == logging.INFO
     assert "to_all_devices=false" in sent[0].getMessage()

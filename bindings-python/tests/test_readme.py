@@ -272,5 +272,5 @@ def test_logging_example(sim: Simulator) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"omi_push\.client INFO push sent", result.stderr), result.stderr
-    assert re.search(r"omi_push\.token DEBUG requesting an access token", result.stderr), result.stderr
+    assert re.search(r"omi_push\.auth DEBUG requesting an access token", result.stderr), result.stderr
     assert sim.client_secret not in result.stderr
