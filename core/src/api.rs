@@ -15,6 +15,7 @@ use tracing::debug;
 use crate::auth::Auth;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::events::{Event, EventHook, emit, ms_since};
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Redactor;
 use crate::transport::{HttpRequest, Transport};
@@ -61,19 +62,25 @@ pub(crate) struct Api {
     request_timeout: Duration,
     max_response_bytes: usize,
     retry: RetryPolicy,
+    events: Option<EventHook>,
 }
 
 impl Api {
     pub(crate) fn new(config: &Config, transport: Box<dyn Transport>) -> Api {
         let redactor = Redactor::new();
         Api {
-            auth: Auth::new(config, &redactor),
+            auth: Auth::new(config, &redactor, config.on_event.clone()),
             transport,
             redactor,
             request_timeout: config.request_timeout,
             max_response_bytes: config.max_response_bytes,
             retry: config.retry,
+            events: config.on_event.clone(),
         }
+    }
+
+    pub(crate) fn emit(&self, event: Event) {
+        emit(self.events.as_ref(), event);
     }
 
     pub(crate) fn redactor(&self) -> &Redactor {
@@ -84,7 +91,7 @@ impl Api {
     pub(crate) async fn call(&self, call: &Call) -> Result<Reply> {
         let mut retries = 0u32;
         loop {
-            let failure = match timeout_at(call.deadline, self.attempt(call)).await {
+            let failure = match timeout_at(call.deadline, self.attempt(call, retries + 1)).await {
                 Ok(Ok(reply)) => return Ok(reply),
                 Ok(Err(f)) => f,
                 Err(_) => return Err(deadline_error()),
@@ -99,6 +106,12 @@ impl Api {
                 return Err(failure.error);
             }
             debug!(op = call.op.as_str(), retries, delay_ms = delay.as_millis() as u64, error = %failure.error, "retrying");
+            self.emit(Event::Retry {
+                op: call.op.as_str(),
+                attempt: retries + 1,
+                delay_ms: delay.as_secs_f64() * 1000.0,
+                error: failure.error.kind().as_str(),
+            });
             sleep(delay).await;
         }
     }
@@ -109,7 +122,7 @@ impl Api {
     }
 
     /// One attempt, with at most one token refresh on 401.
-    async fn attempt(&self, call: &Call) -> std::result::Result<Reply, Failure> {
+    async fn attempt(&self, call: &Call, attempt: u32) -> std::result::Result<Reply, Failure> {
         let mut refreshed = false;
         loop {
             let token = self
@@ -135,13 +148,18 @@ impl Api {
                 timeout: self.budget(call.deadline),
                 body_limit: self.max_response_bytes,
             };
+            let started = Instant::now();
+            let op = call.op.as_str();
             let resp = match self.transport.send(request).await {
                 Ok(r) => r,
                 Err(error) => {
+                    let error_kind = Some(error.kind().as_str());
+                    self.emit(Event::Request { op, status: None, error: error_kind, attempt, elapsed_ms: ms_since(started) });
                     let maybe_sent = !error.is_connect();
                     return Err(Failure { error, maybe_sent });
                 }
             };
+            self.emit(Event::Request { op, status: Some(resp.status), error: None, attempt, elapsed_ms: ms_since(started) });
             let request_id = request_id(&resp.headers, &self.redactor);
             if resp.status == 401 && self.auth.refreshable() && !refreshed {
                 // The server refused the token before doing anything: safe to repeat, even a POST.
@@ -154,7 +172,11 @@ impl Api {
                 return Ok(Reply { body: resp.body, request_id });
             }
             let retry_after = retry_after(&resp.headers);
-            return Err(status_error(Some(call.op), resp.status, &resp.body, retry_after, request_id, &self.redactor).into());
+            let error = status_error(Some(call.op), resp.status, &resp.body, retry_after, request_id, &self.redactor);
+            if let Error::RateLimited { retry_after, .. } = &error {
+                self.emit(Event::RateLimited { op, retry_after_ms: retry_after.map(|d| d.as_secs_f64() * 1000.0) });
+            }
+            return Err(error.into());
         }
     }
 }

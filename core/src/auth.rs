@@ -15,6 +15,7 @@ use tracing::debug;
 
 use crate::config::{ClientAuth, Config, Credentials, SMALL_BODY_BYTES};
 use crate::error::{Error, Result};
+use crate::events::{Event, EventHook, emit, ms_since};
 use crate::secret::{self, Redactor, Secret};
 use crate::transport::{HttpRequest, Transport};
 use crate::wire;
@@ -52,6 +53,7 @@ struct Grant {
     auth: ClientAuth,
     scopes: String,
     redactor: Arc<Redactor>,
+    events: Option<EventHook>,
     current: Mutex<Option<Cached>>,
     /// The scopes the server said it granted with the current token, if it said.
     granted: Mutex<Option<Vec<String>>>,
@@ -62,7 +64,7 @@ struct Grant {
 }
 
 impl Auth {
-    pub(crate) fn new(config: &Config, redactor: &Arc<Redactor>) -> Auth {
+    pub(crate) fn new(config: &Config, redactor: &Arc<Redactor>, events: Option<EventHook>) -> Auth {
         let kind = match &config.credentials {
             Credentials::StaticToken(t) => {
                 redactor.add_fixed(t.expose());
@@ -77,6 +79,7 @@ impl Auth {
                     auth: *auth,
                     scopes: config.scopes.join(" "),
                     redactor: redactor.clone(),
+                    events,
                     current: Mutex::new(None),
                     granted: Mutex::new(None),
                     refresh: tokio::sync::Mutex::new(None),
@@ -198,7 +201,16 @@ impl Grant {
 
     async fn fetch(&self, transport: &dyn Transport, timeout: Duration) -> Result<(Secret, Duration, Option<Vec<String>>)> {
         debug!("requesting an access token");
-        let resp = transport.send(self.request(timeout)?).await?;
+        let started = Instant::now();
+        let resp = match transport.send(self.request(timeout)?).await {
+            Ok(r) => r,
+            Err(e) => {
+                let event = Event::Token { status: None, error: Some(e.kind().as_str()), elapsed_ms: ms_since(started) };
+                emit(self.events.as_ref(), event);
+                return Err(e);
+            }
+        };
+        emit(self.events.as_ref(), Event::Token { status: Some(resp.status), error: None, elapsed_ms: ms_since(started) });
         let r = &self.redactor;
         let request_id = crate::api::request_id(&resp.headers, r);
         if !(200..300).contains(&resp.status) {

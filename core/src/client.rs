@@ -11,6 +11,7 @@ use tracing::info;
 use crate::api::{Api, Call};
 use crate::config::{Config, Credentials};
 use crate::error::{Error, Result};
+use crate::events::{Event, ms_since};
 use crate::ticket::{PushTicket, unix_ms};
 use crate::transport::{ReqwestTransport, Transport};
 use crate::validate;
@@ -158,6 +159,7 @@ impl Client {
             .and_then(|s| humantime::parse_rfc3339_weak(s).ok())
             .map(unix_ms);
         info!(to_all_devices = device_id.is_none(), "push sent");
+        self.inner.api.emit(Event::Push { to_all_devices: device_id.is_none() });
         Ok(PushTicket {
             nonce,
             user_id: user_id.to_string(),
@@ -199,12 +201,24 @@ impl Client {
             retry: config.retry,
         };
         let cancel = options.cancel.clone().unwrap_or_default();
-        let poll = |deadline| self.status(nonce, 0, deadline);
-        tokio::select! {
+        let polls = std::sync::atomic::AtomicU32::new(0);
+        let poll = |deadline| {
+            polls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.status(nonce, 0, deadline)
+        };
+        let started = Instant::now();
+        let result = tokio::select! {
             biased;
             _ = cancel.cancelled() => Err(Error::Cancelled),
             _ = self.inner.closed.cancelled() => Err(Error::Cancelled),
             r = wait::run(&self.inner.waits, nonce, plan, poll) => r,
-        }
+        };
+        let (outcome, error) = match &result {
+            Ok(o) => (Some(o.kind.as_str()), None),
+            Err(e) => (None, Some(e.kind().as_str())),
+        };
+        let polls = polls.load(std::sync::atomic::Ordering::Relaxed);
+        self.inner.api.emit(Event::Wait { outcome, error, polls, elapsed_ms: ms_since(started) });
+        result
     }
 }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::events::EventHook;
 pub use crate::retry::RetryPolicy;
 pub use crate::secret::Secret;
 use crate::validate::{self, MIN_POLL_INTERVAL};
@@ -54,6 +55,7 @@ pub struct Config {
     pub(crate) call_timeout: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
+    pub(crate) on_event: Option<EventHook>,
     pub(crate) paths: Paths,
     pub(crate) max_message_chars: usize,
     pub(crate) ca_cert_pem: Option<Vec<u8>>,
@@ -160,6 +162,12 @@ impl Config {
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
     }
+    /// The same configuration with `hook` receiving every event (see [`crate::Event`]); for
+    /// bindings, which build from [`ClientOptions`].
+    pub fn with_event_hook(mut self, hook: EventHook) -> Config {
+        self.on_event = Some(hook);
+        self
+    }
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
@@ -217,6 +225,7 @@ pub struct ConfigBuilder {
     call_timeout: Duration,
     max_response_bytes: usize,
     retry: RetryPolicy,
+    on_event: Option<EventHook>,
     paths: Paths,
     max_message_chars: usize,
     allow_insecure_http: bool,
@@ -239,6 +248,7 @@ impl ConfigBuilder {
             call_timeout: DEFAULT_CALL_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
+            on_event: None,
             paths: Paths::default(),
             max_message_chars: 1024,
             allow_insecure_http: false,
@@ -297,6 +307,12 @@ impl ConfigBuilder {
     /// responses and error bodies are capped at 16 KiB.
     pub fn max_response_bytes(mut self, n: usize) -> Self {
         self.max_response_bytes = n;
+        self
+    }
+    /// Calls `hook` with every event of the client (requests, token requests, retries, rate
+    /// limits, pushes, waits): a place to count and time them. It runs on runtime threads.
+    pub fn on_event(mut self, hook: impl Fn(&crate::Event) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(EventHook::new(hook));
         self
     }
     pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
@@ -393,6 +409,7 @@ impl ConfigBuilder {
             call_timeout: self.call_timeout,
             max_response_bytes: self.max_response_bytes,
             retry: self.retry,
+            on_event: self.on_event,
             paths: self.paths,
             max_message_chars: self.max_message_chars,
             ca_cert_pem: self.ca_cert_pem,

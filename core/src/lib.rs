@@ -25,6 +25,7 @@ pub mod blocking;
 mod client;
 mod config;
 mod error;
+mod events;
 mod retry;
 pub mod runtime;
 mod secret;
@@ -42,6 +43,7 @@ pub use config::{
     SMALL_BODY_BYTES,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use events::{Event, EventHook};
 pub use retry::{MAX_BACKOFF, MAX_RETRIES, RetryPolicy};
 pub use secret::{REDACTED, Secret};
 pub use ticket::PushTicket;

@@ -363,6 +363,32 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn events_count_requests_retries_rate_limits_pushes_and_waits() {
+        let seen: Arc<Mutex<Vec<crate::Event>>> = Arc::default();
+        let sink = seen.clone();
+        let limited = Step::Answer { status: 429, headers: vec![("retry-after", "1".into())], body: String::new(), delay: Duration::ZERO };
+        let s = Scripted::new()
+            .on("token", vec![token("tok-events-1")])
+            .on("devices", vec![status(503, ""), ok("[]")])
+            .on("push/user", vec![ok("")])
+            .on("confirmation", vec![limited, ok(PENDING), ok(CONFIRMED)]);
+        let c = client(&s, |b| b.on_event(move |e| sink.lock().unwrap_or_else(|p| p.into_inner()).push(e.clone()))).expect("client");
+        c.list_devices("u").await.expect("devices after a retry");
+        let ticket = c.send_push("u", None, "Confirm", None).await.expect("push");
+        let outcome = c.wait_for_confirmation(&ticket.nonce, wait(20_000, 500)).await.expect("outcome");
+        assert_eq!(outcome.kind, OutcomeKind::Confirmed);
+        let events = seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let names: Vec<&str> = events.iter().map(|e| e.name()).collect();
+        let count = |n: &str| names.iter().filter(|x| **x == n).count();
+        assert_eq!((count("token"), count("retry"), count("rate_limited"), count("push"), count("wait")), (1, 1, 1, 1, 1), "{names:?}");
+        assert_eq!(count("request"), 2 + 1 + 3, "{names:?}");
+        let last = events.last().map(crate::Event::to_json).unwrap_or_default();
+        assert_eq!((last["event"].as_str(), last["outcome"].as_str(), last["polls"].as_u64()), (Some("wait"), Some("confirmed"), Some(3)));
+        let all = serde_json::to_string(&events.iter().map(crate::Event::to_json).collect::<Vec<_>>()).unwrap_or_default();
+        assert!(!all.contains("tok-events-1") && !all.contains(&ticket.nonce) && !all.contains("secret"), "{all}");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn close_cancels_a_wait_in_flight() {
         let s = Scripted::new().on("token", vec![token("t1")]).on("confirmation", vec![ok(PENDING)]);
         let c = client(&s, |b| b).expect("client");
