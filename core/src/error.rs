@@ -23,6 +23,17 @@ pub enum ErrorKind {
     Cancelled,
     /// A bug in omi-push (a panic inside a core task); please report it.
     Internal,
+    /// A step-up challenge that is not one of ours: garbled, truncated, edited, or signed
+    /// with a key we do not have.
+    InvalidChallenge,
+    /// A genuine step-up challenge presented for another user or another action.
+    ChallengeMismatch,
+    /// A step-up challenge whose approval was already given once.
+    AlreadyUsed,
+    /// The push throttle refused a new step-up push (MFA-fatigue protection).
+    Throttled,
+    /// The step-up store (memory or Redis) could not answer; the step-up fails closed.
+    StoreUnavailable,
 }
 
 impl ErrorKind {
@@ -40,6 +51,11 @@ impl ErrorKind {
             ErrorKind::Protocol => "protocol",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::Internal => "internal",
+            ErrorKind::InvalidChallenge => "invalid_challenge",
+            ErrorKind::ChallengeMismatch => "challenge_mismatch",
+            ErrorKind::AlreadyUsed => "already_used",
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::StoreUnavailable => "store_unavailable",
         }
     }
 }
@@ -81,6 +97,21 @@ pub enum Error {
     /// A bug in omi-push: a core task panicked. Never retryable.
     #[error("internal error: {0}; please report it")]
     Internal(String),
+    /// The challenge is not one of ours (decided before any request).
+    #[error("invalid step-up challenge: {reason}")]
+    InvalidChallenge { reason: String },
+    /// The challenge was issued for another user or action (decided before any request).
+    #[error("the step-up challenge was issued for another {field}")]
+    ChallengeMismatch { field: String },
+    /// The approval of this challenge was already given once.
+    #[error("this step-up challenge was already used")]
+    AlreadyUsed,
+    /// Too many step-up pushes to this user; nothing was sent.
+    #[error("step-up throttled: {reason}{}", retry_suffix(.retry_after))]
+    Throttled { reason: String, retry_after: Option<Duration> },
+    /// The step-up store could not answer; nothing is approved.
+    #[error("step-up store unavailable: {message}")]
+    StoreUnavailable { message: String },
 }
 
 fn code_suffix(code: &Option<String>) -> String {
@@ -114,6 +145,11 @@ impl Error {
             Error::Protocol { .. } => ErrorKind::Protocol,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::InvalidChallenge { .. } => ErrorKind::InvalidChallenge,
+            Error::ChallengeMismatch { .. } => ErrorKind::ChallengeMismatch,
+            Error::AlreadyUsed => ErrorKind::AlreadyUsed,
+            Error::Throttled { .. } => ErrorKind::Throttled,
+            Error::StoreUnavailable { .. } => ErrorKind::StoreUnavailable,
         }
     }
 
@@ -121,7 +157,8 @@ impl Error {
     /// failures.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::RateLimited { .. } | Error::Transport { .. } => true,
+            Error::RateLimited { .. } | Error::Transport { .. } | Error::StoreUnavailable { .. } => true,
+            Error::Throttled { .. } => true,
             Error::Server { status, .. } => *status >= 500 || *status == 408,
             _ => false,
         }
@@ -164,7 +201,7 @@ impl Error {
     /// How long the server asked us to wait (Retry-After).
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Error::RateLimited { retry_after, .. } => *retry_after,
+            Error::RateLimited { retry_after, .. } | Error::Throttled { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -177,18 +214,21 @@ impl Error {
         }
     }
 
-    /// The argument that was refused.
+    /// The argument that was refused (`invalid_argument`), or what did not match
+    /// (`challenge_mismatch`: `user` or `action`).
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::InvalidArgument { field, .. } => Some(field),
+            Error::InvalidArgument { field, .. } | Error::ChallengeMismatch { field } => Some(field),
             _ => None,
         }
     }
 
-    /// Why the argument was refused.
+    /// Why the argument, the challenge or the push was refused.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            Error::InvalidArgument { reason, .. } => Some(reason),
+            Error::InvalidArgument { reason, .. } | Error::InvalidChallenge { reason } | Error::Throttled { reason, .. } => {
+                Some(reason)
+            }
             _ => None,
         }
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// Every kind an error record can have, in a stable order. Each binding has one exception
 /// class per kind; its tests check the list against this one.
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 16] = [
     "invalid_argument",
     "config",
     "authentication",
@@ -19,6 +19,11 @@ pub const KINDS: [&str; 11] = [
     "protocol",
     "cancelled",
     "internal",
+    "invalid_challenge",
+    "challenge_mismatch",
+    "already_used",
+    "throttled",
+    "store_unavailable",
 ];
 
 /// A core error as every binding receives it. Never holds the client secret or a token (the
@@ -129,6 +134,14 @@ pub fn sample(kind: &str) -> Option<Error> {
         "protocol" => Error::Protocol { message: "devices body is not JSON".into(), request_id: Some("req-5".into()) },
         "cancelled" => Error::Cancelled,
         "internal" => Error::Internal("an omi-push task panicked".into()),
+        "invalid_challenge" => Error::InvalidChallenge { reason: "the signature does not match".into() },
+        "challenge_mismatch" => Error::ChallengeMismatch { field: "user".into() },
+        "already_used" => Error::AlreadyUsed,
+        "throttled" => Error::Throttled {
+            reason: "at most 3 unresolved step-up pushes per user".into(),
+            retry_after: Some(Duration::from_secs(10)),
+        },
+        "store_unavailable" => Error::StoreUnavailable { message: "redis: connection refused".into() },
         _ => return None,
     })
 }
