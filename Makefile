@@ -37,7 +37,11 @@ test-kotlin: build
 bench: check-toolchain
 	$(MAKE) -C bench bench
 
-lint:
+# rustfmt (rustfmt.toml) and clippy with warnings as errors; .ci/run runs this before the tests.
+lint: check-toolchain
+	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 .PHONY: check-toolchain

@@ -161,7 +161,12 @@ fn work(client: Client, op: i32, mut args: &[u8]) -> Option<Work> {
         OP_LIST_DEVICES => {
             let user_id: String = read(a)?;
             Box::pin(async move {
-                result(client.list_devices(&user_id).await.map(|d| d.into_iter().map(NativeDevice::from).collect::<Vec<_>>()))
+                result(
+                    client
+                        .list_devices(&user_id)
+                        .await
+                        .map(|d| d.into_iter().map(NativeDevice::from).collect::<Vec<_>>()),
+                )
             })
         }
         OP_SEND_PUSH => {
@@ -177,9 +182,12 @@ fn work(client: Client, op: i32, mut args: &[u8]) -> Option<Work> {
             Box::pin(async move { result(client.confirmation_status(&nonce).await.map(NativeStatus::from)) })
         }
         OP_WAIT => {
-            let (nonce, timeout_ms, poll_interval_ms): (String, Option<f64>, Option<f64>) = (read(a)?, read(a)?, read(a)?);
+            let (nonce, timeout_ms, poll_interval_ms): (String, Option<f64>, Option<f64>) =
+                (read(a)?, read(a)?, read(a)?);
             let options = wait_options(timeout_ms, poll_interval_ms);
-            Box::pin(async move { result(client.wait_for_confirmation(&nonce, options).await.map(NativeOutcome::from)) })
+            Box::pin(
+                async move { result(client.wait_for_confirmation(&nonce, options).await.map(NativeOutcome::from)) },
+            )
         }
         OP_TESTING_PANIC => {
             let message: String = read(a)?;

@@ -18,10 +18,7 @@ pub(crate) fn init_from_env() {
             return;
         };
         // Another library of the process may have installed a subscriber already; keep it.
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .with_ansi(false)
-            .try_init();
+        let _ =
+            tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
     });
 }

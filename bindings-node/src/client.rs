@@ -1,6 +1,5 @@
 //! `NativeClient`: one method per core operation.
 
-
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -87,11 +86,12 @@ impl NativeClient {
         nonce: Option<String>,
     ) -> Result<TicketData> {
         let client = self.inner.clone();
-        let ticket = runtime::run(async move {
-            client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await
-        })
-        .await
-        .napi()?;
+        let ticket =
+            runtime::run(
+                async move { client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await },
+            )
+            .await
+            .napi()?;
         Ok(ticket.into())
     }
 
@@ -117,7 +117,8 @@ impl NativeClient {
         options.cancel = cancel.map(CancelHandle::token);
         let client = self.inner.clone();
         env.spawn_future(async move {
-            let outcome = runtime::run(async move { client.wait_for_confirmation(&nonce, options).await }).await.napi()?;
+            let outcome =
+                runtime::run(async move { client.wait_for_confirmation(&nonce, options).await }).await.napi()?;
             Ok(Outcome::from(outcome))
         })
     }

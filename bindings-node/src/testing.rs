@@ -154,11 +154,9 @@ impl NativeSimulator {
     #[napi]
     pub async fn control(&self, step: Value) -> Result<()> {
         let sim = self.sim.clone();
-        let done = runtime::run(async move {
-            Ok(tokio::task::spawn_blocking(move || sim.control(&step)).await)
-        })
-        .await
-        .napi()?;
+        let done = runtime::run(async move { Ok(tokio::task::spawn_blocking(move || sim.control(&step)).await) })
+            .await
+            .napi()?;
         match done {
             Ok(result) => result.map_err(simulator),
             Err(e) => Err(simulator(format!("the step failed to run: {e}"))),

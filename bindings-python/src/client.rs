@@ -50,9 +50,7 @@ fn paths_from(py: Python<'_>, given: HashMap<String, String>) -> PyResult<Paths>
 impl Core {
     fn client(&self, py: Python<'_>) -> PyResult<omi_push::Client> {
         let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        guard
-            .clone()
-            .ok_or_else(|| error::config(py, "this client is closed"))
+        guard.clone().ok_or_else(|| error::config(py, "this client is closed"))
     }
 
     fn wait_options(
@@ -124,15 +122,9 @@ impl Core {
             // Core options this binding does not offer yet keep the core's defaults.
             ..ClientOptions::default()
         };
-        let client = py
-            .detach(|| Config::from_options(options).and_then(omi_push::Client::new))
-            .py_err(py)?;
+        let client = py.detach(|| Config::from_options(options).and_then(omi_push::Client::new)).py_err(py)?;
         let base_url = client.config().base_url().to_string();
-        Ok(Core {
-            inner: Mutex::new(Some(client)),
-            base_url,
-            client_id,
-        })
+        Ok(Core { inner: Mutex::new(Some(client)), base_url, client_id })
     }
 
     /// The API's base URL, as normalised by the client.
@@ -150,10 +142,7 @@ impl Core {
     /// Whether :meth:`close` was called.
     #[getter]
     fn closed(&self) -> bool {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).is_none()
     }
 
     /// Closes the client (the core's ``close``): waits in flight, on any thread or event
@@ -170,20 +159,12 @@ impl Core {
 
     fn list_devices(&self, py: Python<'_>, user_id: String) -> PyResult<Vec<Device>> {
         let client = self.client(py)?;
-        block_on(py, async move {
-            client.list_devices(&user_id).await.map(to_devices)
-        })
+        block_on(py, async move { client.list_devices(&user_id).await.map(to_devices) })
     }
 
-    fn list_devices_async<'py>(
-        &self,
-        py: Python<'py>,
-        user_id: String,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn list_devices_async<'py>(&self, py: Python<'py>, user_id: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client(py)?;
-        into_asyncio(py, async move {
-            client.list_devices(&user_id).await.map(to_devices)
-        })
+        into_asyncio(py, async move { client.list_devices(&user_id).await.map(to_devices) })
     }
 
     #[pyo3(signature = (user_id, message, *, device_id=None, nonce=None))]
@@ -197,10 +178,7 @@ impl Core {
     ) -> PyResult<PushTicket> {
         let client = self.client(py)?;
         block_on(py, async move {
-            client
-                .send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref())
-                .await
-                .map(PushTicket::from)
+            client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await.map(PushTicket::from)
         })
     }
 
@@ -215,19 +193,14 @@ impl Core {
     ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client(py)?;
         into_asyncio(py, async move {
-            client
-                .send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref())
-                .await
-                .map(PushTicket::from)
+            client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await.map(PushTicket::from)
         })
     }
 
     fn confirmation_status(&self, py: Python<'_>, nonce: &Bound<'_, PyAny>) -> PyResult<Status> {
         let nonce = nonce_arg(nonce)?;
         let client = self.client(py)?;
-        block_on(py, async move {
-            client.confirmation_status(&nonce).await.map(Status::from)
-        })
+        block_on(py, async move { client.confirmation_status(&nonce).await.map(Status::from) })
     }
 
     fn confirmation_status_async<'py>(
@@ -237,9 +210,7 @@ impl Core {
     ) -> PyResult<Bound<'py, PyAny>> {
         let nonce = nonce_arg(nonce)?;
         let client = self.client(py)?;
-        into_asyncio(py, async move {
-            client.confirmation_status(&nonce).await.map(Status::from)
-        })
+        into_asyncio(py, async move { client.confirmation_status(&nonce).await.map(Status::from) })
     }
 
     #[pyo3(signature = (nonce, *, timeout=None, poll_interval=None))]
@@ -253,12 +224,7 @@ impl Core {
         let nonce = nonce_arg(nonce)?;
         let options = Core::wait_options(py, timeout, poll_interval)?;
         let client = self.client(py)?;
-        block_on(py, async move {
-            client
-                .wait_for_confirmation(&nonce, options)
-                .await
-                .map(Outcome::from)
-        })
+        block_on(py, async move { client.wait_for_confirmation(&nonce, options).await.map(Outcome::from) })
     }
 
     #[pyo3(signature = (nonce, *, timeout=None, poll_interval=None))]
@@ -272,12 +238,7 @@ impl Core {
         let nonce = nonce_arg(nonce)?;
         let options = Core::wait_options(py, timeout, poll_interval)?;
         let client = self.client(py)?;
-        into_asyncio(py, async move {
-            client
-                .wait_for_confirmation(&nonce, options)
-                .await
-                .map(Outcome::from)
-        })
+        into_asyncio(py, async move { client.wait_for_confirmation(&nonce, options).await.map(Outcome::from) })
     }
 
     fn __repr__(&self) -> String {

@@ -14,9 +14,7 @@ use omi_push::{Error, ErrorKind};
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
-    ERRORS
-        .get_or_try_init(py, || py.import("omi_push.errors").map(Bound::unbind))
-        .map(|m| m.bind(py))
+    ERRORS.get_or_try_init(py, || py.import("omi_push.errors").map(Bound::unbind)).map(|m| m.bind(py))
 }
 
 fn class_name(err: &Error) -> &'static str {
@@ -77,10 +75,7 @@ impl<T> IntoPyResult<T> for Result<T, Error> {
 
 /// An `InvalidArgumentError` for a value the binding refuses before calling the core.
 pub fn invalid(py: Python<'_>, field: &str, reason: &str) -> PyErr {
-    let err = Error::InvalidArgument {
-        field: field.to_string(),
-        reason: reason.to_string(),
-    };
+    let err = Error::InvalidArgument { field: field.to_string(), reason: reason.to_string() };
     to_py(py, err)
 }
 
@@ -91,19 +86,13 @@ pub fn config(py: Python<'_>, message: &str) -> PyErr {
 
 /// A `TypeError` naming the argument.
 pub fn type_error(field: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
-    let got = got
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "?".into());
+    let got = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
     PyTypeError::new_err(format!("{field} must be {expected}, not {got}"))
 }
 
 /// A `omi_push.testing.SimulatorError` for a failed simulator operation.
 pub fn simulator(py: Python<'_>, message: String) -> PyErr {
-    let class = py
-        .import("omi_push.testing")
-        .and_then(|m| m.getattr("SimulatorError"));
+    let class = py.import("omi_push.testing").and_then(|m| m.getattr("SimulatorError"));
     match class.and_then(|c| c.call1((message.clone(),))) {
         Ok(exc) => PyErr::from_value(exc),
         Err(_) => PyRuntimeError::new_err(message),

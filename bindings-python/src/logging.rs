@@ -26,10 +26,7 @@ const CORE: &str = "omi_push";
 const SIM: &str = "omi_push_sim";
 
 fn ours(target: &str) -> bool {
-    target == CORE
-        || target.starts_with("omi_push::")
-        || target == SIM
-        || target.starts_with("omi_push_sim::")
+    target == CORE || target.starts_with("omi_push::") || target == SIM || target.starts_with("omi_push_sim::")
 }
 
 fn logger_name(target: &str) -> String {
@@ -128,11 +125,7 @@ pub fn emit(py: Python<'_>, r: Record) -> PyResult<()> {
 
 impl<S: Subscriber> Layer<S> for PythonLogging {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
-        if meta.is_event() && ours(meta.target()) {
-            Interest::always()
-        } else {
-            Interest::never()
-        }
+        if meta.is_event() && ours(meta.target()) { Interest::always() } else { Interest::never() }
     }
 
     fn enabled(&self, meta: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {

@@ -24,7 +24,11 @@ pub const QUEUE_LIMIT: usize = 10_000;
 pub enum Item {
     Log(Record),
     /// An asyncio call's result, for `event_loop` to set on `future`.
-    Result { event_loop: Py<PyAny>, future: Py<PyAny>, settle: Settle },
+    Result {
+        event_loop: Py<PyAny>,
+        future: Py<PyAny>,
+        settle: Settle,
+    },
 }
 
 /// A spin lock held only for a few instructions (no Python code, no I/O under it). Unlike a

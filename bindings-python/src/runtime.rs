@@ -126,9 +126,7 @@ where
     F: Future<Output = omi_push::Result<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    let event_loop = GET_RUNNING_LOOP
-        .import(py, "asyncio", "get_running_loop")?
-        .call0()?;
+    let event_loop = GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()?;
     let py_future = event_loop.call_method0("create_future")?;
     let runtime = omi_push::runtime::shared().py_err(py)?;
     let event_loop = event_loop.unbind();
@@ -142,9 +140,7 @@ where
         // The worker does not wait for the GIL: the outbox takes the result to the loop.
         crate::outbox::push(Item::Result { event_loop, future: future_ref, settle });
     });
-    let canceller = Canceller {
-        handle: handle.abort_handle(),
-    };
+    let canceller = Canceller { handle: handle.abort_handle() };
     py_future.call_method1("add_done_callback", (canceller,))?;
     Ok(py_future)
 }

@@ -32,11 +32,7 @@ fn to_json<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<String> {
 
 impl SimHandle {
     /// Runs `f` on the simulator without holding the GIL.
-    fn with<T: Send>(
-        &self,
-        py: Python<'_>,
-        f: impl FnOnce(&Simulator) -> Result<T, String> + Send,
-    ) -> PyResult<T> {
+    fn with<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&Simulator) -> Result<T, String> + Send) -> PyResult<T> {
         let result = py.detach(|| {
             let guard = self.sim.lock().unwrap_or_else(|p| p.into_inner());
             match guard.as_ref() {
@@ -53,13 +49,10 @@ impl SimHandle {
     /// Starts a simulator from its JSON configuration (see the simulator's README).
     #[staticmethod]
     fn start(py: Python<'_>, config_json: &str) -> PyResult<SimHandle> {
-        let config =
-            SimConfig::from_json(config_json).map_err(|e| error::simulator(py, e.to_string()))?;
+        let config = SimConfig::from_json(config_json).map_err(|e| error::simulator(py, e.to_string()))?;
         let started = py.detach(|| -> Result<Simulator, String> {
             let runtime = omi_push::runtime::shared().map_err(|e| e.to_string())?;
-            runtime
-                .block_on(Simulator::start(config))
-                .map_err(|e| e.to_string())
+            runtime.block_on(Simulator::start(config)).map_err(|e| e.to_string())
         });
         let sim = started.map_err(|e| error::simulator(py, e))?;
         Ok(SimHandle {
@@ -96,9 +89,7 @@ impl SimHandle {
 
     fn add_device(&self, py: Python<'_>, user_id: String, device_json: &str) -> PyResult<()> {
         let device: SeedDevice = parse(py, "device", device_json)?;
-        self.with(py, move |s| {
-            s.add_device(&user_id, device).map_err(|e| e.to_string())
-        })
+        self.with(py, move |s| s.add_device(&user_id, device).map_err(|e| e.to_string()))
     }
 
     fn approve(&self, py: Python<'_>, nonce: String) -> PyResult<()> {
@@ -114,9 +105,7 @@ impl SimHandle {
     }
 
     fn set_state(&self, py: Python<'_>, nonce: String, state: String) -> PyResult<()> {
-        self.with(py, move |s| {
-            s.set_state(&nonce, &state).map_err(|e| e.to_string())
-        })
+        self.with(py, move |s| s.set_state(&nonce, &state).map_err(|e| e.to_string()))
     }
 
     /// Every push, oldest first, as a JSON array.
@@ -192,9 +181,6 @@ impl SimHandle {
     }
 
     fn __repr__(&self) -> String {
-        format!(
-            "SimHandle(base_url={:?}, client_id={:?})",
-            self.base_url, self.client_id
-        )
+        format!("SimHandle(base_url={:?}, client_id={:?})", self.base_url, self.client_id)
     }
 }

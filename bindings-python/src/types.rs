@@ -122,10 +122,8 @@ fn utc_datetime(py: Python<'_>, ms: u64) -> PyResult<Bound<'_, PyAny>> {
         let dt = py.import("datetime")?;
         let utc = dt.getattr("timezone")?.getattr("utc")?;
         let partial = py.import("functools")?.getattr("partial")?;
-        let f = partial.call(
-            (dt.getattr("datetime")?.getattr("fromtimestamp")?,),
-            Some(&[("tz", utc)].into_py_dict(py)?),
-        )?;
+        let f = partial
+            .call((dt.getattr("datetime")?.getattr("fromtimestamp")?,), Some(&[("tz", utc)].into_py_dict(py)?))?;
         Ok(f.unbind())
     })?;
     from_ts.bind(py).call1((ms as f64 / 1000.0,))
@@ -139,9 +137,7 @@ impl PushTicket {
     /// ``ValueError``) when the text is not a ticket.
     #[classmethod]
     fn parse(_cls: &Bound<'_, PyType>, py: Python<'_>, text: &str) -> PyResult<PushTicket> {
-        omi_push::PushTicket::parse(text)
-            .map(PushTicket::from)
-            .py_err(py)
+        omi_push::PushTicket::parse(text).map(PushTicket::from).py_err(py)
     }
 
     /// When the push was accepted (an aware ``datetime`` in UTC).
@@ -153,9 +149,7 @@ impl PushTicket {
     /// When the server said the push expires (aware ``datetime`` in UTC), or ``None``.
     #[getter]
     fn expires_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.expires_at_ms
-            .map(|ms| utc_datetime(py, ms))
-            .transpose()
+        self.expires_at_ms.map(|ms| utc_datetime(py, ms)).transpose()
     }
 
     fn __str__(&self) -> String {
@@ -196,22 +190,14 @@ pub struct Status {
 
 impl From<omi_push::Status> for Status {
     fn from(s: omi_push::Status) -> Status {
-        Status {
-            state: s.state.as_str(),
-            is_final: s.state.is_final(),
-            raw: s.raw,
-        }
+        Status { state: s.state.as_str(), is_final: s.state.is_final(), raw: s.raw }
     }
 }
 
 #[pymethods]
 impl Status {
     fn __repr__(&self) -> String {
-        format!(
-            "Status(state={}, raw={})",
-            py_str(self.state),
-            py_str(&self.raw)
-        )
+        format!("Status(state={}, raw={})", py_str(self.state), py_str(&self.raw))
     }
 }
 
@@ -235,12 +221,7 @@ pub struct Outcome {
 
 impl From<omi_push::Outcome> for Outcome {
     fn from(o: omi_push::Outcome) -> Outcome {
-        Outcome {
-            kind: o.kind.as_str(),
-            elapsed: o.elapsed.as_secs_f64(),
-            polls: o.polls,
-            last_status: o.last_status,
-        }
+        Outcome { kind: o.kind.as_str(), elapsed: o.elapsed.as_secs_f64(), polls: o.polls, last_status: o.last_status }
     }
 }
 
@@ -333,11 +314,7 @@ static TIMEDELTA: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// Zero is passed on, so the core's own check names it.
 pub fn duration_arg(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
     let seconds: f64 = if value.is_instance_of::<PyBool>() {
-        return Err(error::type_error(
-            field,
-            "a number of seconds or a datetime.timedelta",
-            value,
-        ));
+        return Err(error::type_error(field, "a number of seconds or a datetime.timedelta", value));
     } else if value.is_instance_of::<PyInt>() {
         // An int beyond a float's range is refused below like any other huge value, not
         // with an `OverflowError`.
@@ -351,18 +328,10 @@ pub fn duration_arg(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> Py
     } else if value.is_instance(TIMEDELTA.import(py, "datetime", "timedelta")?)? {
         value.call_method0("total_seconds")?.extract()?
     } else {
-        return Err(error::type_error(
-            field,
-            "a number of seconds or a datetime.timedelta",
-            value,
-        ));
+        return Err(error::type_error(field, "a number of seconds or a datetime.timedelta", value));
     };
     if !seconds.is_finite() || seconds < 0.0 {
-        return Err(error::invalid(
-            py,
-            field,
-            "must be a finite, non-negative number of seconds",
-        ));
+        return Err(error::invalid(py, field, "must be a finite, non-negative number of seconds"));
     }
     if seconds > 1e9 {
         return Err(error::invalid(py, field, "is too large"));
@@ -371,11 +340,7 @@ pub fn duration_arg(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> Py
 }
 
 /// Like [`duration_arg`], for optional arguments.
-pub fn opt_duration(
-    py: Python<'_>,
-    field: &str,
-    value: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Option<Duration>> {
+pub fn opt_duration(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Duration>> {
     match value {
         None => Ok(None),
         Some(v) if v.is_none() => Ok(None),
@@ -402,27 +367,15 @@ pub fn opt_count<T: TryFrom<u64>>(
     } else if value.is_instance_of::<PyInt>() {
         value.clone()
     } else if value.hasattr("__index__")? {
-        value
-            .call_method0("__index__")
-            .map_err(|_| error::type_error(field, "an int", value))?
+        value.call_method0("__index__").map_err(|_| error::type_error(field, "an int", value))?
     } else {
         return Err(error::type_error(field, "an int", value));
     };
-    let fits = int
-        .extract::<u64>()
-        .ok()
-        .filter(|n| *n <= max)
-        .and_then(|n| T::try_from(n).ok());
+    let fits = int.extract::<u64>().ok().filter(|n| *n <= max).and_then(|n| T::try_from(n).ok());
     match fits {
         Some(n) => Ok(Some(n)),
-        None if int.lt(0)? => Err(error::config(
-            py,
-            &format!("{field} must not be negative (got {int})"),
-        )),
-        None => Err(error::config(
-            py,
-            &format!("{field} must be at most {max} (got {int})"),
-        )),
+        None if int.lt(0)? => Err(error::config(py, &format!("{field} must not be negative (got {int})"))),
+        None => Err(error::config(py, &format!("{field} must be at most {max} (got {int})"))),
     }
 }
 
@@ -436,10 +389,6 @@ pub fn nonce_arg(value: &Bound<'_, PyAny>) -> PyResult<String> {
     }
     Err(PyTypeError::new_err(format!(
         "nonce must be a str or a PushTicket, not {}",
-        value
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_default()
+        value.get_type().name().map(|n| n.to_string()).unwrap_or_default()
     )))
 }

@@ -227,8 +227,7 @@ pub struct Connection {
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     if let Ok(secs) = s.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs)
-            .map_err(|_| format!("`{s}` is not a valid number of seconds"));
+        return Duration::try_from_secs_f64(secs).map_err(|_| format!("`{s}` is not a valid number of seconds"));
     }
     humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration ({e}); try `30`, `1.5` or `2m`"))
 }

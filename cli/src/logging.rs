@@ -15,8 +15,7 @@ pub fn init(verbose: u8, filter: Option<&str>) -> Result<(), Failure> {
         (2, _) => "debug".to_string(),
         _ => "trace".to_string(),
     };
-    let filter = EnvFilter::try_new(&filter)
-        .map_err(|e| Failure::Usage(format!("bad log filter `{filter}`: {e}")))?;
+    let filter = EnvFilter::try_new(&filter).map_err(|e| Failure::Usage(format!("bad log filter `{filter}`: {e}")))?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

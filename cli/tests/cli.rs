@@ -35,7 +35,8 @@ struct Run {
 
 impl Run {
     fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {}", self.stdout))
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {}", self.stdout))
     }
     fn assert_code(&self, code: i32) {
         assert_eq!(self.code, code, "exit code; stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
@@ -189,7 +190,22 @@ fn devices_json_lists_the_seeded_devices() {
 fn push_wait_confirmed_exits_0() {
     let sim = sim();
     auto(&sim, Action::Approve, 300);
-    let r = run(cmd(&sim), &["push", "user-1", "-m", "Confirm", "--device", "dev-1", "--wait", "--poll-interval", "0.2", "--timeout", "10"]);
+    let r = run(
+        cmd(&sim),
+        &[
+            "push",
+            "user-1",
+            "-m",
+            "Confirm",
+            "--device",
+            "dev-1",
+            "--wait",
+            "--poll-interval",
+            "0.2",
+            "--timeout",
+            "10",
+        ],
+    );
     r.assert_code(0);
     assert!(r.stdout.contains("ticket: omi1."), "{}", r.stdout);
     assert!(r.stdout.contains("confirmed after"), "{}", r.stdout);
@@ -200,7 +216,10 @@ fn push_wait_confirmed_exits_0() {
 fn push_wait_rejected_exits_2() {
     let sim = sim();
     auto(&sim, Action::Reject, 300);
-    let r = run(cmd(&sim), &["push", "user-1", "-m", "Confirm", "--wait", "--poll-interval", "0.2", "--timeout", "10", "--json"]);
+    let r = run(
+        cmd(&sim),
+        &["push", "user-1", "-m", "Confirm", "--wait", "--poll-interval", "0.2", "--timeout", "10", "--json"],
+    );
     r.assert_code(2);
     let v = r.json();
     assert_eq!(v["outcome"], "rejected");
@@ -220,7 +239,10 @@ fn push_wait_expired_exits_3() {
 fn push_wait_timeout_exits_4() {
     let sim = sim();
     let start = Instant::now();
-    let r = run(cmd(&sim), &["push", "user-1", "-m", "Confirm", "--wait", "--poll-interval", "0.2", "--timeout", "1", "--json"]);
+    let r = run(
+        cmd(&sim),
+        &["push", "user-1", "-m", "Confirm", "--wait", "--poll-interval", "0.2", "--timeout", "1", "--json"],
+    );
     r.assert_code(4);
     assert_eq!(r.json()["outcome"], "timed_out");
     assert!(start.elapsed() >= Duration::from_millis(900));
@@ -283,10 +305,13 @@ fn an_echoing_gateway_does_not_make_the_cli_print_the_secret() {
     use base64::Engine;
     let sim = sim();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{SECRET}", sim.client_id()));
-    for (auth, echo, status) in [("post", "json", 401), ("basic", "text", 400), ("post", "text", 500), ("basic", "json", 401)] {
+    for (auth, echo, status) in
+        [("post", "json", 401), ("basic", "text", 400), ("post", "text", 500), ("basic", "json", 401)]
+    {
         sim.clear_faults();
         let fault: omi_push_sim::Fault =
-            serde_json::from_value(serde_json::json!({"route": "token", "echo": echo, "status": status})).expect("fault");
+            serde_json::from_value(serde_json::json!({"route": "token", "echo": echo, "status": status}))
+                .expect("fault");
         sim.add_fault(fault).expect("fault");
         for args in [&["-vv", "devices", "user-1"][..], &["--log", "trace", "devices", "user-1", "--json"][..]] {
             let r = run(cmd(&sim).env("OMI_CLIENT_AUTH", auth), args);
@@ -494,7 +519,8 @@ fn sim_serves_until_ctrl_c_with_a_secret_from_a_file() {
     let devices = run(client_for(&info, "file-secret-4Kd9"), &["devices", "bob", "--json"]);
     devices.assert_code(0);
     assert_eq!(devices.json()["devices"][0]["id"], "bob-phone");
-    let pushed = run(client_for(&info, "file-secret-4Kd9"), &["push", "bob", "-m", "x", "--wait", "--poll-interval", "0.2"]);
+    let pushed =
+        run(client_for(&info, "file-secret-4Kd9"), &["push", "bob", "-m", "x", "--wait", "--poll-interval", "0.2"]);
     pushed.assert_code(2);
 
     interrupt(&child);

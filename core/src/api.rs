@@ -133,8 +133,14 @@ impl Api {
             self.auth.check_scope(call.op.scope()).map_err(|error| Failure { error, maybe_sent: false })?;
             let mut headers = HeaderMap::new();
             headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-            let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.value.expose()))
-                .map_err(|_| Failure { error: Error::Protocol { message: "the access token cannot go in a header".into(), request_id: None }, maybe_sent: false })?;
+            let mut bearer =
+                HeaderValue::from_str(&format!("Bearer {}", token.value.expose())).map_err(|_| Failure {
+                    error: Error::Protocol {
+                        message: "the access token cannot go in a header".into(),
+                        request_id: None,
+                    },
+                    maybe_sent: false,
+                })?;
             bearer.set_sensitive(true);
             headers.insert(header::AUTHORIZATION, bearer);
             if call.json.is_some() {
@@ -154,12 +160,24 @@ impl Api {
                 Ok(r) => r,
                 Err(error) => {
                     let error_kind = Some(error.kind().as_str());
-                    self.emit(Event::Request { op, status: None, error: error_kind, attempt, elapsed_ms: ms_since(started) });
+                    self.emit(Event::Request {
+                        op,
+                        status: None,
+                        error: error_kind,
+                        attempt,
+                        elapsed_ms: ms_since(started),
+                    });
                     let maybe_sent = !error.is_connect();
                     return Err(Failure { error, maybe_sent });
                 }
             };
-            self.emit(Event::Request { op, status: Some(resp.status), error: None, attempt, elapsed_ms: ms_since(started) });
+            self.emit(Event::Request {
+                op,
+                status: Some(resp.status),
+                error: None,
+                attempt,
+                elapsed_ms: ms_since(started),
+            });
             let request_id = request_id(&resp.headers, &self.redactor);
             if resp.status == 401 && self.auth.refreshable() && !refreshed {
                 // The server refused the token before doing anything: safe to repeat, even a POST.
@@ -201,11 +219,9 @@ pub(crate) fn status_error(
             request_id,
         },
         (403, Some(op)) => Error::PermissionDenied { scope: op.scope().to_string(), message, request_id },
-        (404, Some(op)) => Error::NotFound {
-            code,
-            message: message.unwrap_or_else(|| op.not_found_text().into()),
-            request_id,
-        },
+        (404, Some(op)) => {
+            Error::NotFound { code, message: message.unwrap_or_else(|| op.not_found_text().into()), request_id }
+        }
         (429, _) => Error::RateLimited { status, retry_after, request_id },
         (503, _) if retry_after.is_some() => Error::RateLimited { status, retry_after, request_id },
         _ => Error::Server { status, code, message, request_id },
@@ -214,9 +230,9 @@ pub(crate) fn status_error(
 
 /// The server's request id, redacted (a gateway may echo the Authorization header there).
 pub(crate) fn request_id(headers: &HeaderMap, r: &Redactor) -> Option<String> {
-    wire::REQUEST_ID_HEADERS.iter().find_map(|name| {
-        headers.get(*name).and_then(|v| v.to_str().ok()).map(|s| r.scrub(s, wire::MAX_SERVER_CODE))
-    })
+    wire::REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(|s| r.scrub(s, wire::MAX_SERVER_CODE)))
 }
 
 /// `Retry-After` as seconds or an HTTP date; capped at one hour.

@@ -199,18 +199,26 @@ impl Grant {
         })
     }
 
-    async fn fetch(&self, transport: &dyn Transport, timeout: Duration) -> Result<(Secret, Duration, Option<Vec<String>>)> {
+    async fn fetch(
+        &self,
+        transport: &dyn Transport,
+        timeout: Duration,
+    ) -> Result<(Secret, Duration, Option<Vec<String>>)> {
         debug!("requesting an access token");
         let started = Instant::now();
         let resp = match transport.send(self.request(timeout)?).await {
             Ok(r) => r,
             Err(e) => {
-                let event = Event::Token { status: None, error: Some(e.kind().as_str()), elapsed_ms: ms_since(started) };
+                let event =
+                    Event::Token { status: None, error: Some(e.kind().as_str()), elapsed_ms: ms_since(started) };
                 emit(self.events.as_ref(), event);
                 return Err(e);
             }
         };
-        emit(self.events.as_ref(), Event::Token { status: Some(resp.status), error: None, elapsed_ms: ms_since(started) });
+        emit(
+            self.events.as_ref(),
+            Event::Token { status: Some(resp.status), error: None, elapsed_ms: ms_since(started) },
+        );
         let r = &self.redactor;
         let request_id = crate::api::request_id(&resp.headers, r);
         if !(200..300).contains(&resp.status) {

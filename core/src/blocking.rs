@@ -1,13 +1,13 @@
 //! A blocking façade over [`crate::Client`], on the shared runtime (like `reqwest::blocking`).
 //! Calling it from inside an async runtime returns [`Error::Config`] instead of panicking.
 
-use crate::wire::Status;
 use crate::config::Config;
 use crate::error::Result;
 use crate::runtime;
 use crate::ticket::PushTicket;
 use crate::wait::{Outcome, WaitOptions};
 use crate::wire::Device;
+use crate::wire::Status;
 
 /// Blocking client. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -34,7 +34,13 @@ impl Client {
         runtime::block_on(self.inner.list_devices(user_id))?
     }
 
-    pub fn send_push(&self, user_id: &str, device_id: Option<&str>, message: &str, nonce: Option<&str>) -> Result<PushTicket> {
+    pub fn send_push(
+        &self,
+        user_id: &str,
+        device_id: Option<&str>,
+        message: &str,
+        nonce: Option<&str>,
+    ) -> Result<PushTicket> {
         runtime::block_on(self.inner.send_push(user_id, device_id, message, nonce))?
     }
 

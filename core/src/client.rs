@@ -52,7 +52,9 @@ impl Client {
 
     pub(crate) fn with_transport(config: Config, transport: Box<dyn Transport>) -> Client {
         let api = Api::new(&config, transport);
-        Client { inner: Arc::new(Inner { config, api, waits: WaitShared::default(), closed: CancellationToken::new() }) }
+        Client {
+            inner: Arc::new(Inner { config, api, waits: WaitShared::default(), closed: CancellationToken::new() }),
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -130,7 +132,9 @@ impl Client {
         };
         let paths = &self.inner.config.paths;
         let (op, path) = match device_id {
-            Some(d) => (Op::PushDevice, validate::fill(&paths.push_device, &[(wire::USER_ID, user_id), (wire::DEVICE_ID, d)])),
+            Some(d) => {
+                (Op::PushDevice, validate::fill(&paths.push_device, &[(wire::USER_ID, user_id), (wire::DEVICE_ID, d)]))
+            }
             None => (Op::PushAll, validate::fill(&paths.push_all, &[(wire::USER_ID, user_id)])),
         };
         let json = serde_json::to_vec(&wire::PushRequest { message, nonce: &nonce })
@@ -153,11 +157,8 @@ impl Client {
                 });
             }
         }
-        let expires_at_ms = echoed
-            .expires_at
-            .as_deref()
-            .and_then(|s| humantime::parse_rfc3339_weak(s).ok())
-            .map(unix_ms);
+        let expires_at_ms =
+            echoed.expires_at.as_deref().and_then(|s| humantime::parse_rfc3339_weak(s).ok()).map(unix_ms);
         info!(to_all_devices = device_id.is_none(), "push sent");
         self.inner.api.emit(Event::Push { to_all_devices: device_id.is_none() });
         Ok(PushTicket {

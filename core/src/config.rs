@@ -96,8 +96,10 @@ impl Config {
             b = b.scopes(s);
         }
         let ms = |field: &str, v: Option<f64>| -> Result<Option<Duration>> {
-            v.map(|v| validate::millis_rule(v, validate::floor_of(field)).map_err(|r| Error::Config(format!("{field} {r}"))))
-                .transpose()
+            v.map(|v| {
+                validate::millis_rule(v, validate::floor_of(field)).map_err(|r| Error::Config(format!("{field} {r}")))
+            })
+            .transpose()
         };
         if let Some(d) = ms("request_timeout", o.request_timeout_ms)? {
             b = b.request_timeout(d);
@@ -467,7 +469,9 @@ fn check_paths(p: &Paths) -> Result<()> {
             }
         }
     }
-    if p.confirmation_query.is_empty() || !p.confirmation_query.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if p.confirmation_query.is_empty()
+        || !p.confirmation_query.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         return Err(Error::Config("paths.confirmation_query must be a plain parameter name".into()));
     }
     Ok(())
@@ -509,7 +513,13 @@ mod tests {
         assert!(creds(Config::builder("https://t")).retry_policy(huge).build().is_err());
         let many = RetryPolicy { max_retries: u32::MAX, ..Default::default() };
         assert!(matches!(creds(Config::builder("https://t")).retry_policy(many).build(), Err(Error::Config(_))));
-        let o = ClientOptions { base_url: "https://t".into(), client_id: Some("a".into()), client_secret: Some(Secret::new("s")), poll_interval_ms: Some(1e-6), ..Default::default() };
+        let o = ClientOptions {
+            base_url: "https://t".into(),
+            client_id: Some("a".into()),
+            client_secret: Some(Secret::new("s")),
+            poll_interval_ms: Some(1e-6),
+            ..Default::default()
+        };
         assert!(matches!(Config::from_options(o), Err(Error::Config(_))));
         assert!(creds(Config::builder("https://t")).max_response_bytes(10).build().is_err());
     }

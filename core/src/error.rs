@@ -226,9 +226,9 @@ impl Error {
     /// Why the argument, the challenge or the push was refused.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            Error::InvalidArgument { reason, .. } | Error::InvalidChallenge { reason } | Error::Throttled { reason, .. } => {
-                Some(reason)
-            }
+            Error::InvalidArgument { reason, .. }
+            | Error::InvalidChallenge { reason }
+            | Error::Throttled { reason, .. } => Some(reason),
             _ => None,
         }
     }

@@ -73,7 +73,9 @@ pub(crate) fn emit(hook: Option<&EventHook>, event: Event) {
         Event::Retry { .. } | Event::RateLimited { .. } => {
             tracing::info!(target: "omi_push::event", event = event.name(), detail = %event.to_json(), "omi-push {}", event.name())
         }
-        _ => tracing::debug!(target: "omi_push::event", event = event.name(), detail = %event.to_json(), "omi-push {}", event.name()),
+        _ => {
+            tracing::debug!(target: "omi_push::event", event = event.name(), detail = %event.to_json(), "omi-push {}", event.name())
+        }
     }
     if let Some(hook) = hook {
         let call = std::panic::AssertUnwindSafe(|| (hook.0)(&event));

@@ -28,9 +28,9 @@ mod error;
 mod events;
 mod retry;
 pub mod runtime;
-mod secret;
 #[cfg(test)]
 mod scripted;
+mod secret;
 mod ticket;
 mod transport;
 mod validate;

@@ -71,7 +71,11 @@ mod tests {
         assert!(RetryPolicy { max_retries: 11, ..Default::default() }.check().is_err());
         assert!(RetryPolicy { max_backoff: Duration::MAX, ..Default::default() }.check().is_err());
         assert!(RetryPolicy { initial_backoff: Duration::ZERO, ..Default::default() }.check().is_err());
-        let p = RetryPolicy { max_retries: 10, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(60) };
+        let p = RetryPolicy {
+            max_retries: 10,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+        };
         for attempt in [1, 5, 30, u32::MAX] {
             assert!(p.backoff(attempt) <= MAX_BACKOFF);
         }

@@ -111,11 +111,7 @@ impl<T> Drop for Task<T> {
 }
 
 fn join_error(e: tokio::task::JoinError) -> Error {
-    if e.is_cancelled() {
-        Error::Cancelled
-    } else {
-        Error::Internal("an omi-push task panicked".into())
-    }
+    if e.is_cancelled() { Error::Cancelled } else { Error::Internal("an omi-push task panicked".into()) }
 }
 
 /// Runs `future` on the shared runtime and awaits it from any executor (napi's, uniffi's,

@@ -95,9 +95,12 @@ impl Transport for Handle {
                 headers: request.headers.clone(),
                 body: request.body.clone(),
             });
-            let timed_out = || Error::Transport { message: "operation timed out".into(), connect: false, timeout: true };
+            let timed_out =
+                || Error::Transport { message: "operation timed out".into(), connect: false, timeout: true };
             match self.0.next_step(&path) {
-                Step::Refuse => Err(Error::Transport { message: "connection refused".into(), connect: true, timeout: false }),
+                Step::Refuse => {
+                    Err(Error::Transport { message: "connection refused".into(), connect: true, timeout: false })
+                }
                 Step::Hang => {
                     tokio::time::sleep(request.timeout).await;
                     Err(timed_out())
@@ -129,7 +132,8 @@ pub(crate) fn client(
     script: &Arc<Scripted>,
     f: impl FnOnce(crate::ConfigBuilder) -> crate::ConfigBuilder,
 ) -> Result<crate::Client> {
-    let config = f(crate::Config::builder("https://tenant.example").client_credentials("app-id", "top secret+/=")).build()?;
+    let config =
+        f(crate::Config::builder("https://tenant.example").client_credentials("app-id", "top secret+/=")).build()?;
     Ok(crate::Client::with_transport(config, Box::new(Handle(script.clone()))))
 }
 
@@ -196,7 +200,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn malformed_answer_in_a_wait_is_retried() {
-        let s = Scripted::new().on("token", vec![token("t1")]).on("confirmation", vec![ok("{\"status\":"), ok(CONFIRMED)]);
+        let s =
+            Scripted::new().on("token", vec![token("t1")]).on("confirmation", vec![ok("{\"status\":"), ok(CONFIRMED)]);
         let c = client(&s, |b| b).expect("client");
         let outcome = c.wait_for_confirmation(NONCE, wait(10_000, 100)).await.expect("outcome");
         assert_eq!((outcome.kind, outcome.polls), (OutcomeKind::Confirmed, 2));
@@ -213,7 +218,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn polls_start_one_interval_apart_and_the_first_is_jittered_after_one_interval() {
-        let delayed = Step::Answer { status: 200, headers: vec![], body: PENDING.into(), delay: Duration::from_millis(150) };
+        let delayed =
+            Step::Answer { status: 200, headers: vec![], body: PENDING.into(), delay: Duration::from_millis(150) };
         let s = Scripted::new().on("token", vec![token("t1")]).on("confirmation", vec![delayed]);
         let c = client(&s, |b| b).expect("client");
         let started = Instant::now();
@@ -238,7 +244,8 @@ mod tests {
         for r in futures_util::future::join_all(waits).await {
             assert_eq!(r.expect("outcome").kind, OutcomeKind::Confirmed);
         }
-        let mut at: Vec<Duration> = s.seen().iter().filter(|r| r.path.contains("confirmation")).map(|r| r.at - started).collect();
+        let mut at: Vec<Duration> =
+            s.seen().iter().filter(|r| r.path.contains("confirmation")).map(|r| r.at - started).collect();
         at.sort();
         at.dedup();
         assert!(at.len() >= 25, "{} distinct first-poll times of 50", at.len());
@@ -246,7 +253,12 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn retry_after_holds_back_the_next_poll() {
-        let limited = Step::Answer { status: 429, headers: vec![("retry-after", "3".into())], body: String::new(), delay: Duration::ZERO };
+        let limited = Step::Answer {
+            status: 429,
+            headers: vec![("retry-after", "3".into())],
+            body: String::new(),
+            delay: Duration::ZERO,
+        };
         let s = Scripted::new().on("token", vec![token("t1")]).on("confirmation", vec![limited, ok(CONFIRMED)]);
         let c = client(&s, |b| b).expect("client");
         let outcome = c.wait_for_confirmation(NONCE, wait(10_000, 500)).await.expect("outcome");
@@ -292,7 +304,12 @@ mod tests {
             r#"{{"error":"invalid_client {secret}","error_description":"got {basic} and client_secret={encoded} and {}"}}"#,
             crate::secret::credential_encode(secret)
         );
-        let answer = Step::Answer { status: 401, headers: vec![("x-request-id", basic.clone())], body: echo, delay: Duration::ZERO };
+        let answer = Step::Answer {
+            status: 401,
+            headers: vec![("x-request-id", basic.clone())],
+            body: echo,
+            delay: Duration::ZERO,
+        };
         let s = Scripted::new().on("token", vec![answer]);
         let c = client(&s, |b| b).expect("client");
         let err = c.list_devices("u").await.expect_err("refused");
@@ -304,8 +321,16 @@ mod tests {
 
         // A token echoed back by the API (in a 500 body, a header and a confirmation state).
         let body = r#"{"error_code":"E","error_message":"bearer tok-abcdef123456 was fine"}"#;
-        let answer = Step::Answer { status: 500, headers: vec![("x-request-id", "Bearer tok-abcdef123456".into())], body: body.into(), delay: Duration::ZERO };
-        let s = Scripted::new().on("token", vec![token("tok-abcdef123456")]).on("devices", vec![answer]).on("confirmation", vec![ok(r#"{"status":"tok-abcdef123456"}"#)]);
+        let answer = Step::Answer {
+            status: 500,
+            headers: vec![("x-request-id", "Bearer tok-abcdef123456".into())],
+            body: body.into(),
+            delay: Duration::ZERO,
+        };
+        let s = Scripted::new()
+            .on("token", vec![token("tok-abcdef123456")])
+            .on("devices", vec![answer])
+            .on("confirmation", vec![ok(r#"{"status":"tok-abcdef123456"}"#)]);
         let c = client(&s, |b| b).expect("client");
         let err = c.list_devices("u").await.expect_err("500");
         let text = format!("{err} {err:?}");
@@ -322,7 +347,8 @@ mod tests {
         c.list_devices("u").await.expect("devices");
         let req = s.seen().into_iter().find(|r| r.path.contains("token")).expect("token request");
         let value = req.headers.get("authorization").and_then(|v| v.to_str().ok()).expect("basic").to_string();
-        let decoded = base64::engine::general_purpose::STANDARD.decode(value.trim_start_matches("Basic ")).expect("b64");
+        let decoded =
+            base64::engine::general_purpose::STANDARD.decode(value.trim_start_matches("Basic ")).expect("b64");
         assert_eq!(String::from_utf8_lossy(&decoded), "app-id:top%20secret%2B%2F%3D");
         assert!(req.body.is_some_and(|b| !String::from_utf8_lossy(&b).contains("secret")));
     }
@@ -366,13 +392,19 @@ mod tests {
     async fn events_count_requests_retries_rate_limits_pushes_and_waits() {
         let seen: Arc<Mutex<Vec<crate::Event>>> = Arc::default();
         let sink = seen.clone();
-        let limited = Step::Answer { status: 429, headers: vec![("retry-after", "1".into())], body: String::new(), delay: Duration::ZERO };
+        let limited = Step::Answer {
+            status: 429,
+            headers: vec![("retry-after", "1".into())],
+            body: String::new(),
+            delay: Duration::ZERO,
+        };
         let s = Scripted::new()
             .on("token", vec![token("tok-events-1")])
             .on("devices", vec![status(503, ""), ok("[]")])
             .on("push/user", vec![ok("")])
             .on("confirmation", vec![limited, ok(PENDING), ok(CONFIRMED)]);
-        let c = client(&s, |b| b.on_event(move |e| sink.lock().unwrap_or_else(|p| p.into_inner()).push(e.clone()))).expect("client");
+        let c = client(&s, |b| b.on_event(move |e| sink.lock().unwrap_or_else(|p| p.into_inner()).push(e.clone())))
+            .expect("client");
         c.list_devices("u").await.expect("devices after a retry");
         let ticket = c.send_push("u", None, "Confirm", None).await.expect("push");
         let outcome = c.wait_for_confirmation(&ticket.nonce, wait(20_000, 500)).await.expect("outcome");
@@ -380,11 +412,19 @@ mod tests {
         let events = seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let names: Vec<&str> = events.iter().map(|e| e.name()).collect();
         let count = |n: &str| names.iter().filter(|x| **x == n).count();
-        assert_eq!((count("token"), count("retry"), count("rate_limited"), count("push"), count("wait")), (1, 1, 1, 1, 1), "{names:?}");
+        assert_eq!(
+            (count("token"), count("retry"), count("rate_limited"), count("push"), count("wait")),
+            (1, 1, 1, 1, 1),
+            "{names:?}"
+        );
         assert_eq!(count("request"), 2 + 1 + 3, "{names:?}");
         let last = events.last().map(crate::Event::to_json).unwrap_or_default();
-        assert_eq!((last["event"].as_str(), last["outcome"].as_str(), last["polls"].as_u64()), (Some("wait"), Some("confirmed"), Some(3)));
-        let all = serde_json::to_string(&events.iter().map(crate::Event::to_json).collect::<Vec<_>>()).unwrap_or_default();
+        assert_eq!(
+            (last["event"].as_str(), last["outcome"].as_str(), last["polls"].as_u64()),
+            (Some("wait"), Some("confirmed"), Some(3))
+        );
+        let all =
+            serde_json::to_string(&events.iter().map(crate::Event::to_json).collect::<Vec<_>>()).unwrap_or_default();
         assert!(!all.contains("tok-events-1") && !all.contains(&ticket.nonce) && !all.contains("secret"), "{all}");
     }
 

@@ -43,7 +43,8 @@ impl PushTicket {
     /// Reads the string form back.
     pub fn parse(s: &str) -> Result<PushTicket> {
         let bad = |why: &str| Error::invalid("ticket", why.to_string());
-        let body = s.trim().strip_prefix(PREFIX).ok_or_else(|| bad("is not an omi-push ticket (expected `omi1.` prefix)"))?;
+        let body =
+            s.trim().strip_prefix(PREFIX).ok_or_else(|| bad("is not an omi-push ticket (expected `omi1.` prefix)"))?;
         if body.len() > 4096 {
             return Err(bad("is too long"));
         }

@@ -45,7 +45,10 @@ pub(crate) trait Transport: Send + Sync + 'static {
 
 /// The error of a body over its cap.
 pub(crate) fn too_large(limit: usize) -> Error {
-    Error::Protocol { message: format!("the response body is larger than the limit of {limit} bytes"), request_id: None }
+    Error::Protocol {
+        message: format!("the response body is larger than the limit of {limit} bytes"),
+        request_id: None,
+    }
 }
 
 /// reqwest behind [`Transport`]; rebuilt in a forked child (the parent's pooled connections

@@ -17,12 +17,7 @@ pub const SCOPE_PUSH_ALL: &str = "credential:omi:push-notification:post";
 /// Scope needed to poll for a confirmation.
 pub const SCOPE_STATUS_GET: &str = "credential:omi:push-notification:status:get";
 /// The four scopes a push integration needs; one token carries them all.
-pub const DEFAULT_SCOPES: [&str; 4] = [
-    SCOPE_DEVICES_GET,
-    SCOPE_PUSH_DEVICE,
-    SCOPE_PUSH_ALL,
-    SCOPE_STATUS_GET,
-];
+pub const DEFAULT_SCOPES: [&str; 4] = [SCOPE_DEVICES_GET, SCOPE_PUSH_DEVICE, SCOPE_PUSH_ALL, SCOPE_STATUS_GET];
 
 /// Token path, relative to the base URL.
 pub const TOKEN_PATH: &str = "/auth/oauth2.0/v1/token";
@@ -163,8 +158,7 @@ pub struct Status {
 
 /// Parses a confirmation response body and returns the raw state string.
 pub fn parse_confirmation(body: &[u8]) -> Result<String, String> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| format!("confirmation body is not JSON: {e}"))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("confirmation body is not JSON: {e}"))?;
     match value.get("status").or_else(|| value.get("state")) {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err("confirmation `status` is not a string".into()),
@@ -362,6 +356,9 @@ mod tests {
     #[test]
     fn token_form_fields() {
         assert_eq!(token_form("a b", None), "grant_type=client_credentials&scope=a+b");
-        assert_eq!(token_form("a", Some(("i d", "s&t"))), "grant_type=client_credentials&scope=a&client_id=i+d&client_secret=s%26t");
+        assert_eq!(
+            token_form("a", Some(("i d", "s&t"))),
+            "grant_type=client_credentials&scope=a&client_id=i+d&client_secret=s%26t"
+        );
     }
 }

@@ -35,11 +35,15 @@ async fn server(status: u16, chunked: bool, huge_token: bool) -> String {
                 let head = String::from_utf8_lossy(&buf[..n]).to_string();
                 if head.contains("/token") && !huge_token {
                     let body = r#"{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}"#;
-                    let resp = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+                    let resp = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
                     let _ = sock.write_all(resp.as_bytes()).await;
                     return;
                 }
-                let framing = if chunked { "transfer-encoding: chunked".to_string() } else { format!("content-length: {HUGE}") };
+                let framing =
+                    if chunked { "transfer-encoding: chunked".to_string() } else { format!("content-length: {HUGE}") };
                 let head = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{framing}\r\n\r\n");
                 if sock.write_all(head.as_bytes()).await.is_err() {
                     return;
@@ -71,9 +75,14 @@ async fn server(status: u16, chunked: bool, huge_token: bool) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn p4_huge_bodies_are_refused_and_memory_stays_flat() {
     let before = peak_kib();
-    for (status, chunked, huge_token) in
-        [(200, false, false), (200, true, false), (500, false, false), (500, true, false), (200, true, true), (200, false, true)]
-    {
+    for (status, chunked, huge_token) in [
+        (200, false, false),
+        (200, true, false),
+        (500, false, false),
+        (500, true, false),
+        (200, true, true),
+        (200, false, true),
+    ] {
         let url = server(status, chunked, huge_token).await;
         let config = Config::builder(url)
             .client_credentials("id", "secret")

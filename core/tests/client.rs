@@ -61,10 +61,9 @@ async fn token_is_refreshed_before_it_expires() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_token_request_is_shared_by_waiting_callers() {
     let sim = sim_with(|_| {}).await;
-    let client = Client::new(
-        Config::builder(sim.base_url()).client_credentials(sim.client_id(), "wrong").build().unwrap(),
-    )
-    .unwrap();
+    let client =
+        Client::new(Config::builder(sim.base_url()).client_credentials(sim.client_id(), "wrong").build().unwrap())
+            .unwrap();
     let mut tasks = Vec::new();
     for _ in 0..20 {
         let c = client.clone();
@@ -86,8 +85,12 @@ async fn retry_after_two_seconds_means_no_poll_for_two_seconds() {
     fault.retry_after_s = Some(2);
     fault.times = Some(1);
     sim.add_fault(fault).unwrap();
-    sim.control(&serde_json::json!({"do": "phone", "nonce": ticket.nonce, "action": "approve", "after_ms": 300})).unwrap();
-    let outcome = client.wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_secs(10))).await.unwrap();
+    sim.control(&serde_json::json!({"do": "phone", "nonce": ticket.nonce, "action": "approve", "after_ms": 300}))
+        .unwrap();
+    let outcome = client
+        .wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_secs(10)))
+        .await
+        .unwrap();
     assert_eq!(outcome.kind, OutcomeKind::Confirmed);
     let log = sim.request_log();
     let polls: Vec<_> = log.iter().filter(|e| e.route == "confirmation").collect();
@@ -107,7 +110,8 @@ async fn retry_after_holds_back_every_wait_of_the_client() {
     fault.times = Some(1);
     sim.add_fault(fault).unwrap();
     let opts = || WaitOptions::default().timeout(Duration::from_millis(1800));
-    let (ra, rb) = tokio::join!(client.wait_for_confirmation(&a.nonce, opts()), client.wait_for_confirmation(&b.nonce, opts()));
+    let (ra, rb) =
+        tokio::join!(client.wait_for_confirmation(&a.nonce, opts()), client.wait_for_confirmation(&b.nonce, opts()));
     // One wait saw the 429; neither polled in the following second.
     let _ = (ra, rb);
     let log = sim.request_log();
@@ -128,7 +132,10 @@ async fn first_poll_after_one_interval_and_interval_from_poll_start() {
     let before = sim.request_log().last().unwrap().t_ms;
     let started = Instant::now();
     let outcome = client
-        .wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_millis(2500)).poll_interval(Duration::from_millis(400)))
+        .wait_for_confirmation(
+            &ticket.nonce,
+            WaitOptions::default().timeout(Duration::from_millis(2500)).poll_interval(Duration::from_millis(400)),
+        )
         .await
         .unwrap();
     assert_eq!(outcome.kind, OutcomeKind::TimedOut);
@@ -152,7 +159,10 @@ async fn two_waits_on_one_nonce_never_poll_at_once() {
     fault.latency_ms = 250;
     sim.add_fault(fault).unwrap();
     let opts = || WaitOptions::default().timeout(Duration::from_millis(1500)).poll_interval(Duration::from_millis(100));
-    let _ = tokio::join!(client.wait_for_confirmation(&ticket.nonce, opts()), client.wait_for_confirmation(&ticket.nonce, opts()));
+    let _ = tokio::join!(
+        client.wait_for_confirmation(&ticket.nonce, opts()),
+        client.wait_for_confirmation(&ticket.nonce, opts())
+    );
     let times = confirmation_times(&sim);
     assert!(times.len() >= 3);
     for w in times.windows(2) {
@@ -163,11 +173,17 @@ async fn two_waits_on_one_nonce_never_poll_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deadline_returns_timed_out_within_one_request_timeout() {
     let sim = sim_with(|_| {}).await;
-    let client = client_for(&sim, |b| b.request_timeout(Duration::from_millis(600)).retry_policy(omi_push::RetryPolicy { max_retries: 0, ..Default::default() }));
+    let client = client_for(&sim, |b| {
+        b.request_timeout(Duration::from_millis(600))
+            .retry_policy(omi_push::RetryPolicy { max_retries: 0, ..Default::default() })
+    });
     let ticket = push(&client).await;
     let started = Instant::now();
     let r = client
-        .wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_millis(1000)).poll_interval(Duration::from_millis(900)))
+        .wait_for_confirmation(
+            &ticket.nonce,
+            WaitOptions::default().timeout(Duration::from_millis(1000)).poll_interval(Duration::from_millis(900)),
+        )
         .await;
     let took = started.elapsed();
     assert_eq!(r.unwrap().kind, OutcomeKind::TimedOut);
@@ -177,7 +193,10 @@ async fn deadline_returns_timed_out_within_one_request_timeout() {
     sim.add_fault(fault).unwrap();
     let started = Instant::now();
     let r = client
-        .wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_millis(1000)).poll_interval(Duration::from_millis(900)))
+        .wait_for_confirmation(
+            &ticket.nonce,
+            WaitOptions::default().timeout(Duration::from_millis(1000)).poll_interval(Duration::from_millis(900)),
+        )
         .await;
     let slow = started.elapsed();
     assert!(matches!(r, Err(Error::Transport { timeout: true, .. })), "{r:?}");
@@ -192,7 +211,9 @@ async fn dropping_a_wait_stops_polling() {
     let ticket = push(&client).await;
     let c = client.clone();
     let nonce = ticket.nonce.clone();
-    let task = tokio::spawn(async move { c.wait_for_confirmation(&nonce, WaitOptions::default().timeout(Duration::from_secs(30))).await });
+    let task = tokio::spawn(async move {
+        c.wait_for_confirmation(&nonce, WaitOptions::default().timeout(Duration::from_secs(30))).await
+    });
     tokio::time::sleep(Duration::from_millis(450)).await;
     task.abort();
     let _ = task.await;
@@ -213,7 +234,12 @@ async fn cancel_token_ends_the_wait_with_cancelled() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         c2.cancel();
     });
-    let r = client.wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_secs(30)).cancel_token(cancel)).await;
+    let r = client
+        .wait_for_confirmation(
+            &ticket.nonce,
+            WaitOptions::default().timeout(Duration::from_secs(30)).cancel_token(cancel),
+        )
+        .await;
     assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
     let polls = confirmation_times(&sim).len();
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -228,8 +254,12 @@ async fn outcome_counts_polls_and_ticket_round_trips() {
     assert!(ticket.expires_at_ms.is_some_and(|e| e > ticket.sent_at_ms));
     let parsed = PushTicket::parse(&ticket.to_string()).unwrap();
     assert_eq!(parsed, ticket);
-    sim.control(&serde_json::json!({"do": "phone", "nonce": parsed.nonce, "action": "approve", "after_ms": 250})).unwrap();
-    let outcome = client.wait_for_confirmation(&parsed.nonce, WaitOptions::default().timeout(Duration::from_secs(5))).await.unwrap();
+    sim.control(&serde_json::json!({"do": "phone", "nonce": parsed.nonce, "action": "approve", "after_ms": 250}))
+        .unwrap();
+    let outcome = client
+        .wait_for_confirmation(&parsed.nonce, WaitOptions::default().timeout(Duration::from_secs(5)))
+        .await
+        .unwrap();
     assert_eq!(outcome.kind, OutcomeKind::Confirmed);
     assert_eq!(outcome.polls as usize, confirmation_times(&sim).len());
     assert_eq!(outcome.last_status.as_deref(), Some("CONFIRMED"));
@@ -266,7 +296,10 @@ async fn secret_never_in_debug_or_error_text() {
     let sim = sim_with(|c| c.client_secret = Some("s3cr3t-value-that-must-not-leak".into())).await;
     let good = client_for(&sim, |b| b);
     let bad = Client::new(
-        Config::builder(sim.base_url()).client_credentials(sim.client_id(), "wrong-s3cr3t-must-not-leak").build().unwrap(),
+        Config::builder(sim.base_url())
+            .client_credentials(sim.client_id(), "wrong-s3cr3t-must-not-leak")
+            .build()
+            .unwrap(),
     )
     .unwrap();
     let mut texts = vec![format!("{good:?}"), format!("{:?}", good.config()), format!("{bad:?}")];
@@ -289,7 +322,8 @@ async fn secret_never_in_debug_or_error_text() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blocking_facade_refuses_inside_a_runtime() {
     let sim = sim_with(|_| {}).await;
-    let config = Config::builder(sim.base_url()).client_credentials(sim.client_id(), sim.client_secret()).build().unwrap();
+    let config =
+        Config::builder(sim.base_url()).client_credentials(sim.client_id(), sim.client_secret()).build().unwrap();
     let client = omi_push::blocking::Client::new(config).unwrap();
     let err = client.list_devices("user-1").unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
@@ -300,7 +334,10 @@ async fn blocking_facade_refuses_inside_a_runtime() {
     let c = client.clone();
     let outcome = std::thread::spawn(move || {
         let t = c.send_push("user-1", None, "Confirm", None)?;
-        c.wait_for_confirmation(&t.nonce, WaitOptions::default().timeout(Duration::from_millis(300)).poll_interval(Duration::from_millis(100)))
+        c.wait_for_confirmation(
+            &t.nonce,
+            WaitOptions::default().timeout(Duration::from_millis(300)).poll_interval(Duration::from_millis(100)),
+        )
     })
     .join()
     .unwrap()

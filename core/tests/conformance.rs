@@ -106,7 +106,9 @@ async fn run(path: &PathBuf) -> Result<(), String> {
                 Ok(devices) => unexpected_ok(&expect, &devices).and_then(|_| {
                     let ids: Vec<Value> = devices.iter().map(|d| json!(d.id)).collect();
                     match expect.get("device_ids") {
-                        Some(want) if want != &Value::Array(ids.clone()) => Err(format!("devices {ids:?}, expected {want}")),
+                        Some(want) if want != &Value::Array(ids.clone()) => {
+                            Err(format!("devices {ids:?}, expected {want}"))
+                        }
                         _ => Ok(()),
                     }
                 }),
@@ -114,7 +116,12 @@ async fn run(path: &PathBuf) -> Result<(), String> {
             },
             "send_push" => {
                 let r = client
-                    .send_push(&s("user_id").unwrap(), s("device_id").as_deref(), &s("message").unwrap(), s("nonce").as_deref())
+                    .send_push(
+                        &s("user_id").unwrap(),
+                        s("device_id").as_deref(),
+                        &s("message").unwrap(),
+                        s("nonce").as_deref(),
+                    )
                     .await;
                 match r {
                     Ok(ticket) => unexpected_ok(&expect, &ticket).map(|_| {
@@ -126,21 +133,30 @@ async fn run(path: &PathBuf) -> Result<(), String> {
                 }
             }
             "status" => match client.confirmation_status(&s("nonce").unwrap()).await {
-                Ok(status) => unexpected_ok(&expect, &status).and_then(|_| match expect.get("state").and_then(Value::as_str) {
-                    Some(want) if want != status.state.as_str() => Err(format!("state {}, expected {want}", status.state.as_str())),
-                    _ => Ok(()),
-                }),
+                Ok(status) => {
+                    unexpected_ok(&expect, &status).and_then(|_| match expect.get("state").and_then(Value::as_str) {
+                        Some(want) if want != status.state.as_str() => {
+                            Err(format!("state {}, expected {want}", status.state.as_str()))
+                        }
+                        _ => Ok(()),
+                    })
+                }
                 Err(e) => check_error(&e, &expect),
             },
             "wait" => {
-                let mut options = WaitOptions::default().timeout(Duration::from_millis(step["timeout_ms"].as_u64().unwrap()));
+                let mut options =
+                    WaitOptions::default().timeout(Duration::from_millis(step["timeout_ms"].as_u64().unwrap()));
                 if let Some(ms) = step.get("poll_interval_ms").and_then(Value::as_u64) {
                     options = options.poll_interval(Duration::from_millis(ms));
                 }
                 match client.wait_for_confirmation(&s("nonce").unwrap(), options).await {
-                    Ok(outcome) => unexpected_ok(&expect, &outcome).and_then(|_| match expect.get("outcome").and_then(Value::as_str) {
-                        Some(want) if want != outcome.kind.as_str() => Err(format!("outcome {}, expected {want}", outcome.kind.as_str())),
-                        _ => Ok(()),
+                    Ok(outcome) => unexpected_ok(&expect, &outcome).and_then(|_| {
+                        match expect.get("outcome").and_then(Value::as_str) {
+                            Some(want) if want != outcome.kind.as_str() => {
+                                Err(format!("outcome {}, expected {want}", outcome.kind.as_str()))
+                            }
+                            _ => Ok(()),
+                        }
                     }),
                     Err(e) => check_error(&e, &expect),
                 }

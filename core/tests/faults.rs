@@ -46,10 +46,16 @@ async fn raw_server(mode: Misbehave) -> (String, Arc<Mutex<usize>>) {
                     Misbehave::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
                     Misbehave::Echo => {
                         let text = String::from_utf8_lossy(&got).replace(['\r', '\n', '"', '\\'], " ");
-                        let auth = text.split("authorization: ").nth(1).map(|s| s.split("  ").next().unwrap_or("")).unwrap_or("").to_string();
+                        let auth = text
+                            .split("authorization: ")
+                            .nth(1)
+                            .map(|s| s.split("  ").next().unwrap_or(""))
+                            .unwrap_or("")
+                            .to_string();
                         let sent_body = text.split("    ").nth(1).unwrap_or("").to_string();
                         // What a server refuses comes first, the way gateways quote it.
-                        let body = format!(r#"{{"error":"echo","error_description":"you sent: {auth} {sent_body} {text}"}}"#);
+                        let body =
+                            format!(r#"{{"error":"echo","error_description":"you sent: {auth} {sent_body} {text}"}}"#);
                         let resp = format!(
                             "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nx-request-id: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                             body.len()
@@ -63,7 +69,12 @@ async fn raw_server(mode: Misbehave) -> (String, Arc<Mutex<usize>>) {
     (url, connections)
 }
 
-fn client_as(url: &str, id: &str, secret: &str, f: impl FnOnce(omi_push::ConfigBuilder) -> omi_push::ConfigBuilder) -> Client {
+fn client_as(
+    url: &str,
+    id: &str,
+    secret: &str,
+    f: impl FnOnce(omi_push::ConfigBuilder) -> omi_push::ConfigBuilder,
+) -> Client {
     Client::new(f(Config::builder(url).client_credentials(id, secret)).build().expect("config")).expect("client")
 }
 
@@ -96,7 +107,8 @@ impl Write for Captured {
 async fn p1_an_echoing_gateway_never_makes_us_echo_the_secret() {
     let log = Captured::default();
     let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
+    let subscriber =
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let (url, _) = raw_server(Misbehave::Echo).await;
     let secret = "s3cr3t value+/=&~é:%";
@@ -175,17 +187,28 @@ fn p5_configuration_values_that_would_panic_or_never_end_are_refused() {
         assert!(matches!(b().request_timeout(d).build(), Err(Error::Config(_))), "{d:?}");
     }
     assert!(matches!(b().poll_interval(Duration::from_nanos(1)).build(), Err(Error::Config(_))));
-    let forever = RetryPolicy { max_retries: 2, initial_backoff: Duration::from_secs(3600), max_backoff: Duration::MAX };
+    let forever =
+        RetryPolicy { max_retries: 2, initial_backoff: Duration::from_secs(3600), max_backoff: Duration::MAX };
     assert!(matches!(b().retry_policy(forever).build(), Err(Error::Config(_))));
-    assert!(matches!(b().retry_policy(RetryPolicy { max_retries: 1000, ..Default::default() }).build(), Err(Error::Config(_))));
+    assert!(matches!(
+        b().retry_policy(RetryPolicy { max_retries: 1000, ..Default::default() }).build(),
+        Err(Error::Config(_))
+    ));
 }
 
 #[tokio::test]
 async fn p5_per_call_values_are_refused_with_no_request() {
     let sim = Simulator::start(SimConfig::testing()).await.expect("sim");
     let c = sim_client(&sim, |b| b);
-    for (t, i) in [(Duration::MAX, Duration::from_secs(1)), (Duration::from_secs(5), Duration::MAX), (Duration::from_secs(5), Duration::from_nanos(1))] {
-        let err = c.wait_for_confirmation(NONCE, WaitOptions::default().timeout(t).poll_interval(i)).await.expect_err("refused");
+    for (t, i) in [
+        (Duration::MAX, Duration::from_secs(1)),
+        (Duration::from_secs(5), Duration::MAX),
+        (Duration::from_secs(5), Duration::from_nanos(1)),
+    ] {
+        let err = c
+            .wait_for_confirmation(NONCE, WaitOptions::default().timeout(t).poll_interval(i))
+            .await
+            .expect_err("refused");
         assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err:?}");
     }
     assert_eq!(sim.request_log().len(), 0);
@@ -202,7 +225,10 @@ async fn p6_a_malformed_answer_is_retried_inside_the_wait() {
     bad.times = Some(2);
     sim.add_fault(bad).expect("fault");
     sim.approve(&ticket.nonce).expect("approve");
-    let outcome = c.wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_secs(10))).await.expect("outcome");
+    let outcome = c
+        .wait_for_confirmation(&ticket.nonce, WaitOptions::default().timeout(Duration::from_secs(10)))
+        .await
+        .expect("outcome");
     assert_eq!(outcome.kind, OutcomeKind::Confirmed);
     assert_eq!(outcome.polls, 3);
 }

@@ -103,9 +103,7 @@ impl ErrorRecord {
 pub fn sample(kind: &str) -> Option<Error> {
     use std::time::Duration;
     Some(match kind {
-        "invalid_argument" => {
-            Error::InvalidArgument { field: "user_id".into(), reason: "must not be empty".into() }
-        }
+        "invalid_argument" => Error::InvalidArgument { field: "user_id".into(), reason: "must not be empty".into() },
         "config" => Error::Config("base_url is not a valid URL".into()),
         "authentication" => Error::Authentication {
             status: Some(401),
@@ -121,9 +119,11 @@ pub fn sample(kind: &str) -> Option<Error> {
         "not_found" => {
             Error::NotFound { code: Some("USER_NOT_FOUND".into()), message: "unknown user".into(), request_id: None }
         }
-        "rate_limited" => {
-            Error::RateLimited { status: 429, retry_after: Some(Duration::from_millis(1500)), request_id: Some("req-3".into()) }
-        }
+        "rate_limited" => Error::RateLimited {
+            status: 429,
+            retry_after: Some(Duration::from_millis(1500)),
+            request_id: Some("req-3".into()),
+        },
         "server" => Error::Server {
             status: 503,
             code: Some("SERVICE_UNAVAILABLE".into()),

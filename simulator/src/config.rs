@@ -16,21 +16,10 @@ pub const SCOPE_PUSH_ALL: &str = "credential:omi:push-notification:post";
 pub const SCOPE_STATUS: &str = "credential:omi:push-notification:status:get";
 
 /// The four push scopes, the default set of allowed scopes.
-pub const SCOPES: [&str; 4] = [
-    SCOPE_DEVICES,
-    SCOPE_PUSH_DEVICE,
-    SCOPE_PUSH_ALL,
-    SCOPE_STATUS,
-];
+pub const SCOPES: [&str; 4] = [SCOPE_DEVICES, SCOPE_PUSH_DEVICE, SCOPE_PUSH_ALL, SCOPE_STATUS];
 
 /// Route names, as used by faults and the request log.
-pub const ROUTES: [&str; 5] = [
-    "token",
-    "devices",
-    "push_device",
-    "push_all",
-    "confirmation",
-];
+pub const ROUTES: [&str; 5] = ["token", "devices", "push_device", "push_all", "confirmation"];
 
 /// Which routes the server exposes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,10 +51,7 @@ pub struct SeedUser {
 
 impl SeedUser {
     pub fn new(id: impl Into<String>, devices: Vec<SeedDevice>) -> Self {
-        Self {
-            id: id.into(),
-            devices,
-        }
+        Self { id: id.into(), devices }
     }
 }
 
@@ -81,11 +67,7 @@ pub struct SeedDevice {
 
 impl SeedDevice {
     pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            platform: None,
-        }
+        Self { id: id.into(), name: None, platform: None }
     }
 
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
@@ -123,10 +105,7 @@ fn default_delay_ms() -> u64 {
 
 impl Default for AutoRespond {
     fn default() -> Self {
-        Self {
-            action: Action::Approve,
-            delay_ms: default_delay_ms(),
-        }
+        Self { action: Action::Approve, delay_ms: default_delay_ms() }
     }
 }
 
@@ -197,10 +176,7 @@ impl Default for Fault {
 impl Fault {
     /// A fault on `route` with no effect yet; set the fields you need.
     pub fn on(route: impl Into<String>) -> Self {
-        Self {
-            route: route.into(),
-            ..Self::default()
-        }
+        Self { route: route.into(), ..Self::default() }
     }
 
     pub(crate) fn validate(&self) -> Result<(), SimError> {
@@ -242,9 +218,7 @@ impl Fault {
         }
         if let Some(bytes) = self.oversized_bytes {
             if bytes > MAX_OVERSIZED_BYTES {
-                return invalid(format!(
-                    "oversized_bytes {bytes} is more than {MAX_OVERSIZED_BYTES} (1 GiB)"
-                ));
+                return invalid(format!("oversized_bytes {bytes} is more than {MAX_OVERSIZED_BYTES} (1 GiB)"));
             }
         } else if self.oversized_chunked {
             return invalid("oversized_chunked needs oversized_bytes".to_owned());
@@ -294,11 +268,7 @@ impl Default for SimConfig {
             auto_respond_spread_ms: 0,
             users: vec![SeedUser::new(
                 "user-1",
-                vec![
-                    SeedDevice::new("dev-1")
-                        .with_name("Pixel 9")
-                        .with_platform("android"),
-                ],
+                vec![SeedDevice::new("dev-1").with_name("Pixel 9").with_platform("android")],
             )],
             faults: Vec::new(),
         }
@@ -308,16 +278,13 @@ impl Default for SimConfig {
 impl SimConfig {
     /// The defaults with the control routes on (mode `test`).
     pub fn testing() -> Self {
-        Self {
-            mode: Mode::Test,
-            ..Self::default()
-        }
+        Self { mode: Mode::Test, ..Self::default() }
     }
 
     /// Parses (and checks) the seed-file JSON; any subset of the fields is fine.
     pub fn from_json(json: &str) -> Result<Self, SimError> {
-        let config: Self = serde_json::from_str(json)
-            .map_err(|e| SimError::Invalid(format!("simulator config: {e}")))?;
+        let config: Self =
+            serde_json::from_str(json).map_err(|e| SimError::Invalid(format!("simulator config: {e}")))?;
         config.validate()?;
         Ok(config)
     }
@@ -328,9 +295,7 @@ impl SimConfig {
             return Err(SimError::Invalid("client_id must not be empty".to_owned()));
         }
         if self.client_secret.as_deref() == Some("") {
-            return Err(SimError::Invalid(
-                "client_secret must not be empty".to_owned(),
-            ));
+            return Err(SimError::Invalid("client_secret must not be empty".to_owned()));
         }
         for user in &self.users {
             check_user(user)?;
@@ -363,10 +328,7 @@ impl fmt::Debug for SimConfig {
             .field("port", &self.port)
             .field("mode", &self.mode)
             .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "<redacted>"),
-            )
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
             .field("allowed_scopes", &self.allowed_scopes)
             .field("token_lifetime_ms", &self.token_lifetime_ms)
             .field("push_ttl_ms", &self.push_ttl_ms)

@@ -22,9 +22,7 @@ struct Slot {
 
 impl Slot {
     fn exhausted(&self) -> bool {
-        self.fault
-            .times
-            .is_some_and(|times| self.seen >= self.fault.skip.saturating_add(times))
+        self.fault.times.is_some_and(|times| self.seen >= self.fault.skip.saturating_add(times))
     }
 }
 
@@ -46,10 +44,7 @@ impl Faults {
     /// Takes the first matching fault with applications left. `None` when there is none,
     /// or when that fault is still letting its first `skip` requests through.
     pub(crate) fn take(&mut self, route: Route) -> Option<Fault> {
-        let slot = self
-            .slots
-            .iter_mut()
-            .find(|s| route.matches(&s.fault.route) && !s.exhausted())?;
+        let slot = self.slots.iter_mut().find(|s| route.matches(&s.fault.route) && !s.exhausted())?;
         slot.seen += 1;
         (slot.seen > slot.fault.skip).then(|| slot.fault.clone())
     }
@@ -58,19 +53,14 @@ impl Faults {
 /// A response whose body fails at once: hyper aborts the connection mid-response.
 pub(crate) fn dropped() -> Response {
     let broken = stream::once(async {
-        Err::<Bytes, io::Error>(io::Error::new(
-            io::ErrorKind::ConnectionAborted,
-            "simulated dropped connection",
-        ))
+        Err::<Bytes, io::Error>(io::Error::new(io::ErrorKind::ConnectionAborted, "simulated dropped connection"))
     });
     Response::new(Body::from_stream(broken))
 }
 
 fn with_retry_after(mut response: Response, retry_after_s: Option<u64>) -> Response {
     if let Some(seconds) = retry_after_s {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }
@@ -92,12 +82,7 @@ pub(crate) fn status_response(status: u16, retry_after_s: Option<u64>) -> Respon
 
 /// The response of a `malformed` fault: 200 with a body that is not JSON.
 pub(crate) fn malformed() -> Response {
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        MALFORMED_BODY,
-    )
-        .into_response()
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], MALFORMED_BODY).into_response()
 }
 
 /// The status of an `echo` fault without a `status`.
@@ -111,8 +96,7 @@ pub(crate) const ECHO_HEADER_MAX: usize = 4096;
 /// it was too large or broken), verbatim, in the body and the `Authorization` value (cut to
 /// [`ECHO_HEADER_MAX`] bytes) in `x-request-id`, which the server then leaves alone.
 pub(crate) fn echo(fault: &Fault, format: Echo, parts: &Parts, body: Option<&[u8]>) -> Response {
-    let status = StatusCode::from_u16(fault.status.unwrap_or(ECHO_STATUS))
-        .unwrap_or(StatusCode::BAD_REQUEST);
+    let status = StatusCode::from_u16(fault.status.unwrap_or(ECHO_STATUS)).unwrap_or(StatusCode::BAD_REQUEST);
     let authorization = parts.headers.get(header::AUTHORIZATION);
     let text = format!(
         "echo of {} {}: authorization: {}; body: {}",
@@ -122,17 +106,8 @@ pub(crate) fn echo(fault: &Fault, format: Echo, parts: &Parts, body: Option<&[u8
         body.map_or("(unreadable)".into(), String::from_utf8_lossy),
     );
     let response = match format {
-        Echo::Json => (
-            status,
-            axum::Json(json!({"error": "echo", "error_description": text})),
-        )
-            .into_response(),
-        Echo::Text => (
-            status,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            text,
-        )
-            .into_response(),
+        Echo::Json => (status, axum::Json(json!({"error": "echo", "error_description": text}))).into_response(),
+        Echo::Text => (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response(),
     };
     let mut response = with_retry_after(response, fault.retry_after_s);
     let request_id = authorization.and_then(|v| {
@@ -157,10 +132,7 @@ pub(crate) fn oversized(bytes: u64, chunked: bool) -> Response {
     let chunks = Padded::new(bytes).map(Ok::<Bytes, io::Error>);
     let mut response = Response::new(Body::from_stream(stream::iter(chunks)));
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     // hyper sends a streamed body of unknown length chunked unless the length is given.
     if !chunked {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes));
@@ -184,11 +156,7 @@ impl Padded {
                 pad: 0,
                 tail: &OVERSIZED_TAIL[..short.saturating_sub(OVERSIZED_HEAD.len())],
             },
-            _ => Self {
-                head: OVERSIZED_HEAD,
-                pad: total - frame,
-                tail: OVERSIZED_TAIL,
-            },
+            _ => Self { head: OVERSIZED_HEAD, pad: total - frame, tail: OVERSIZED_TAIL },
         }
     }
 }
@@ -201,9 +169,7 @@ impl Iterator for Padded {
             return Some(Bytes::from_static(std::mem::take(&mut self.head)));
         }
         if self.pad > 0 {
-            let n = PAD
-                .len()
-                .min(usize::try_from(self.pad).unwrap_or(usize::MAX));
+            let n = PAD.len().min(usize::try_from(self.pad).unwrap_or(usize::MAX));
             self.pad -= n as u64;
             return Some(Bytes::from_static(&PAD[..n]));
         }

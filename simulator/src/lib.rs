@@ -32,8 +32,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub use config::{
-    Action, AutoRespond, Echo, Fault, MAX_OVERSIZED_BYTES, Mode, ROUTES, SCOPE_DEVICES,
-    SCOPE_PUSH_ALL, SCOPE_PUSH_DEVICE, SCOPE_STATUS, SCOPES, SeedDevice, SeedUser, SimConfig,
+    Action, AutoRespond, Echo, Fault, MAX_OVERSIZED_BYTES, Mode, ROUTES, SCOPE_DEVICES, SCOPE_PUSH_ALL,
+    SCOPE_PUSH_DEVICE, SCOPE_STATUS, SCOPES, SeedDevice, SeedUser, SimConfig,
 };
 pub use error::{Missing, SimError};
 pub use log::LogEntry;
@@ -60,34 +60,18 @@ impl Simulator {
     /// Binds `host:port` and serves on the calling tokio runtime.
     pub async fn start(config: SimConfig) -> Result<Simulator, SimError> {
         config.validate()?;
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
-            SimError::Invalid("Simulator::start must run on a tokio runtime".to_owned())
-        })?;
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| SimError::Invalid("Simulator::start must run on a tokio runtime".to_owned()))?;
         let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
         let addr = listener.local_addr()?;
-        let client_secret = config
-            .client_secret
-            .clone()
-            .unwrap_or_else(state::random_token);
+        let client_secret = config.client_secret.clone().unwrap_or_else(state::random_token);
         let sockets = Arc::new(Sockets::new(&listener)?);
-        let shared = Arc::new(Shared::new(
-            &config,
-            client_secret.clone(),
-            runtime.clone(),
-            sockets.clone(),
-        ));
+        let shared = Arc::new(Shared::new(&config, client_secret.clone(), runtime.clone(), sockets.clone()));
         let listener = SimListener::new(listener, sockets.clone());
         server::spawn(&runtime, listener, server::router(shared.clone()), sockets);
         let base_url = server::base_url(addr);
         tracing::info!(url = %base_url, mode = ?config.mode, "OMI push simulator listening");
-        Ok(Simulator {
-            shared,
-            addr,
-            base_url,
-            client_id: config.client_id,
-            client_secret,
-            mode: config.mode,
-        })
+        Ok(Simulator { shared, addr, base_url, client_id: config.client_id, client_secret, mode: config.mode })
     }
 
     /// `http://127.0.0.1:PORT`, no trailing slash.

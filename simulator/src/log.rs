@@ -28,14 +28,7 @@ pub(crate) struct RequestLog {
 
 impl RequestLog {
     /// Records an arriving request; its status stays 0 until `finish`.
-    pub(crate) fn begin(
-        &mut self,
-        route: &str,
-        method: &str,
-        path: &str,
-        query: Option<&str>,
-        t_ms: f64,
-    ) -> u64 {
+    pub(crate) fn begin(&mut self, route: &str, method: &str, path: &str, query: Option<&str>, t_ms: f64) -> u64 {
         self.last_seq += 1;
         self.entries.push(LogEntry {
             seq: self.last_seq,

@@ -53,10 +53,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/auth/oauth2.0/v1/token", post(token_route))
         .route("/auth/oauth2/v1/token", post(token_route))
         .route("/omi/users/{user_id}/devices", get(devices_route))
-        .route(
-            "/omi/push/user/{user_id}/device/{device_id}",
-            post(push_device_route),
-        )
+        .route("/omi/push/user/{user_id}/device/{device_id}", post(push_device_route))
         .route("/omi/push/user/{user_id}", post(push_all_route))
         .route("/omi/push/confirmation", get(confirmation_route))
 }
@@ -93,13 +90,7 @@ async fn handle(app: Arc<Shared>, call: Call, req: Request) -> Response {
     let (seq, fault) = {
         let mut state = app.lock();
         let t_ms = state.ms_since_start(arrived);
-        let seq = state.log.begin(
-            route.name(),
-            parts.method.as_str(),
-            parts.uri.path(),
-            parts.uri.query(),
-            t_ms,
-        );
+        let seq = state.log.begin(route.name(), parts.method.as_str(), parts.uri.path(), parts.uri.query(), t_ms);
         (seq, state.faults.take(route))
     };
 
@@ -136,22 +127,16 @@ async fn handle(app: Arc<Shared>, call: Call, req: Request) -> Response {
 
     let mut reply = match to_bytes(body, MAX_BODY).await {
         Ok(body) => process(&app, &call, &parts, &body),
-        Err(_) => Reply::error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "INVALID_REQUEST",
-            "the body is too large",
-        ),
+        Err(_) => Reply::error(StatusCode::PAYLOAD_TOO_LARGE, "INVALID_REQUEST", "the body is too large"),
     };
     if let Some((nonce, auto)) = reply.auto.take() {
         app.schedule_auto_respond(nonce, auto);
     }
     let response = match fault {
         Some(f) if f.malformed => faults::malformed(),
-        Some(Fault {
-            oversized_bytes: Some(bytes),
-            oversized_chunked,
-            ..
-        }) => faults::oversized(bytes, oversized_chunked),
+        Some(Fault { oversized_bytes: Some(bytes), oversized_chunked, .. }) => {
+            faults::oversized(bytes, oversized_chunked)
+        }
         _ => reply.into_response(),
     };
     app.finish(seq, response.status().as_u16());
@@ -228,10 +213,7 @@ struct PushBody {
 fn push(state: &mut State, user: &str, device: Option<&str>, body: &[u8]) -> Reply {
     let parsed: Option<PushBody> = serde_json::from_slice(body).ok();
     let (message, nonce) = match parsed {
-        Some(PushBody {
-            message: Some(m),
-            nonce: Some(n),
-        }) if !m.is_empty() && !n.is_empty() => (m, n),
+        Some(PushBody { message: Some(m), nonce: Some(n) }) if !m.is_empty() && !n.is_empty() => (m, n),
         _ => {
             return Reply::error(
                 StatusCode::BAD_REQUEST,
@@ -245,28 +227,19 @@ fn push(state: &mut State, user: &str, device: Option<&str>, body: &[u8]) -> Rep
             if created.fresh {
                 tracing::debug!(nonce = %created.nonce, user, "push created");
             }
-            let mut reply = Reply::json(
-                StatusCode::CREATED,
-                json!({"nonce": created.nonce, "expiresAt": created.expires_at}),
-            );
+            let mut reply =
+                Reply::json(StatusCode::CREATED, json!({"nonce": created.nonce, "expiresAt": created.expires_at}));
             if created.fresh {
                 reply.auto = state.auto_respond.map(|auto| (created.nonce, auto));
             }
             reply
         }
-        Err(SimError::NotFound(Missing::User)) => {
-            not_found(Missing::User, format!("user '{user}' not found"))
-        }
+        Err(SimError::NotFound(Missing::User)) => not_found(Missing::User, format!("user '{user}' not found")),
         Err(SimError::NotFound(_)) => match device {
-            Some(device) => not_found(
-                Missing::Device,
-                format!("device '{device}' not found for user '{user}'"),
-            ),
+            Some(device) => not_found(Missing::Device, format!("device '{device}' not found for user '{user}'")),
             None => not_found(Missing::Device, format!("user '{user}' has no devices")),
         },
-        Err(SimError::Conflict(message)) => {
-            Reply::error(StatusCode::CONFLICT, "NONCE_CONFLICT", message)
-        }
+        Err(SimError::Conflict(message)) => Reply::error(StatusCode::CONFLICT, "NONCE_CONFLICT", message),
         Err(e) => Reply::from_error(&e),
     }
 }
@@ -274,11 +247,7 @@ fn push(state: &mut State, user: &str, device: Option<&str>, body: &[u8]) -> Rep
 fn confirmation(state: &State, query: Option<&str>) -> Reply {
     let params = form::pairs(query.unwrap_or_default());
     let Some(nonce) = form::get(&params, "nonce").filter(|n| !n.is_empty()) else {
-        return Reply::error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_REQUEST",
-            "the nonce query parameter is required",
-        );
+        return Reply::error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "the nonce query parameter is required");
     };
     match state.status(nonce) {
         Ok(status) => Reply::json(StatusCode::OK, json!({"nonce": nonce, "status": status})),

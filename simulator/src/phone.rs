@@ -124,9 +124,7 @@ fn escape(text: &str) -> String {
 
 /// A JSON string literal that is safe inside a `<script>` element.
 fn js_string(text: &str) -> String {
-    serde_json::to_string(text)
-        .unwrap_or_else(|_| "\"\"".to_owned())
-        .replace('<', "\\u003c")
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()).replace('<', "\\u003c")
 }
 
 fn page(title: &str, body: &str) -> String {
@@ -147,11 +145,7 @@ pub(crate) async fn index(AxumState(app): AxumState<Arc<Shared>>) -> Response {
     let devices = app.all_devices();
     let mut items = String::new();
     for device in &devices {
-        let pending = app
-            .device_pushes(&device.id)
-            .iter()
-            .filter(|p| p.status == "PENDING")
-            .count();
+        let pending = app.device_pushes(&device.id).iter().filter(|p| p.status == "PENDING").count();
         let _ = write!(
             items,
             "<li><a href=\"/_sim/phone/{}\">{}</a><small>{} · user {} · {} pending</small></li>",
@@ -192,10 +186,7 @@ fn row(push: &PushInfo) -> String {
 }
 
 /// `GET /_sim/phone/{deviceId}`: the device's pending pushes, refreshed every second.
-pub(crate) async fn device(
-    AxumState(app): AxumState<Arc<Shared>>,
-    Path(device_id): Path<String>,
-) -> Response {
+pub(crate) async fn device(AxumState(app): AxumState<Arc<Shared>>, Path(device_id): Path<String>) -> Response {
     let Some(device) = app.all_devices().into_iter().find(|d| d.id == device_id) else {
         let body = format!(
             "<div class=\"phone\"><div class=\"bar\"><div class=\"notch\"></div></div>\
@@ -207,21 +198,10 @@ pub(crate) async fn device(
         return (StatusCode::NOT_FOUND, Html(page("Unknown device", &body))).into_response();
     };
     let pushes = app.device_pushes(&device.id);
-    let pending: String = pushes
-        .iter()
-        .filter(|p| p.status == "PENDING")
-        .map(card)
-        .collect();
-    let pending = if pending.is_empty() {
-        "<div class=\"empty\">No pending requests</div>".to_owned()
-    } else {
-        pending
-    };
-    let done: Vec<&PushInfo> = pushes
-        .iter()
-        .filter(|p| p.status != "PENDING")
-        .take(RECENT)
-        .collect();
+    let pending: String = pushes.iter().filter(|p| p.status == "PENDING").map(card).collect();
+    let pending =
+        if pending.is_empty() { "<div class=\"empty\">No pending requests</div>".to_owned() } else { pending };
+    let done: Vec<&PushInfo> = pushes.iter().filter(|p| p.status != "PENDING").take(RECENT).collect();
     let recent: String = done.iter().map(|p| row(p)).collect();
     let hidden = if done.is_empty() { " hidden" } else { "" };
     let label = device_label(&device);

@@ -18,28 +18,17 @@ pub(crate) struct Reply {
 
 impl Reply {
     pub(crate) fn json(status: StatusCode, body: Value) -> Self {
-        Self {
-            status,
-            body,
-            headers: Vec::new(),
-            auto: None,
-        }
+        Self { status, body, headers: Vec::new(), auto: None }
     }
 
     /// The OMI error envelope `{"error_code","error_message"}`.
     pub(crate) fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        Self::json(
-            status,
-            json!({"error_code": code, "error_message": message.into()}),
-        )
+        Self::json(status, json!({"error_code": code, "error_message": message.into()}))
     }
 
     /// The OAuth error envelope `{"error","error_description"}`.
     pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Self {
-        Self::json(
-            status,
-            json!({"error": error, "error_description": description}),
-        )
+        Self::json(status, json!({"error": error, "error_description": description}))
     }
 
     pub(crate) fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
@@ -50,24 +39,10 @@ impl Reply {
     /// The reply for a handle/control error (404, 409, 400).
     pub(crate) fn from_error(error: &SimError) -> Self {
         match error {
-            SimError::NotFound(missing) => Self::error(
-                StatusCode::NOT_FOUND,
-                missing.error_code(),
-                error.to_string(),
-            ),
-            SimError::Conflict(_) => {
-                Self::error(StatusCode::CONFLICT, "CONFLICT", error.to_string())
-            }
-            SimError::Invalid(_) => Self::error(
-                StatusCode::BAD_REQUEST,
-                "INVALID_REQUEST",
-                error.to_string(),
-            ),
-            SimError::Bind(_) => Self::error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                error.to_string(),
-            ),
+            SimError::NotFound(missing) => Self::error(StatusCode::NOT_FOUND, missing.error_code(), error.to_string()),
+            SimError::Conflict(_) => Self::error(StatusCode::CONFLICT, "CONFLICT", error.to_string()),
+            SimError::Invalid(_) => Self::error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", error.to_string()),
+            SimError::Bind(_) => Self::error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", error.to_string()),
         }
     }
 }

@@ -24,10 +24,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     }
     router
         .fallback(omi::fallback)
-        .layer(middleware::map_response_with_state(
-            shared.clone(),
-            request_id,
-        ))
+        .layer(middleware::map_response_with_state(shared.clone(), request_id))
         .with_state(shared)
 }
 
@@ -36,28 +33,17 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 async fn request_id(AxumState(app): AxumState<Arc<Shared>>, mut response: Response) -> Response {
     let id = format!("sim-{}", app.next_request_id());
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response
-            .headers_mut()
-            .entry(REQUEST_ID.clone())
-            .or_insert(value);
+        response.headers_mut().entry(REQUEST_ID.clone()).or_insert(value);
     }
     response
 }
 
 /// Serves until `stop` has shut the sockets, then lets the connection tasks wind down (their
 /// sockets are already shut, so none of them answers anything any more).
-pub(crate) fn spawn(
-    runtime: &Handle,
-    listener: SimListener,
-    router: Router,
-    sockets: Arc<Sockets>,
-) {
+pub(crate) fn spawn(runtime: &Handle, listener: SimListener, router: Router, sockets: Arc<Sockets>) {
     runtime.spawn(async move {
         let signal = async move { sockets.stopped().await };
-        if let Err(e) = axum::serve(listener, router)
-            .with_graceful_shutdown(signal)
-            .await
-        {
+        if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(signal).await {
             tracing::warn!(error = %e, "simulator server stopped with an error");
         }
         tracing::debug!("simulator server stopped");

@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::runtime::Handle;
 
-use crate::config::{
-    Action, AutoRespond, Fault, Mode, SeedDevice, SeedUser, SimConfig, check_device, check_user,
-};
+use crate::config::{Action, AutoRespond, Fault, Mode, SeedDevice, SeedUser, SimConfig, check_device, check_user};
 use crate::error::SimError;
 use crate::log::LogEntry;
 use crate::sockets::Sockets;
@@ -27,12 +25,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(
-        config: &SimConfig,
-        client_secret: String,
-        runtime: Handle,
-        sockets: Arc<Sockets>,
-    ) -> Self {
+    pub(crate) fn new(config: &SimConfig, client_secret: String, runtime: Handle, sockets: Arc<Sockets>) -> Self {
         Self {
             state: Mutex::new(State::new(config, client_secret, Instant::now())),
             runtime,

@@ -60,10 +60,7 @@ impl Sockets {
         open.next_id += 1;
         let id = open.next_id;
         open.streams.insert(id, duplicate);
-        Ok(Some(Registration {
-            sockets: self.clone(),
-            id,
-        }))
+        Ok(Some(Registration { sockets: self.clone(), id }))
     }
 
     fn is_stopped(&self) -> bool {
@@ -137,13 +134,7 @@ impl axum::serve::Listener for SimListener {
             match self.listener.accept().await {
                 Ok((stream, addr)) => match self.sockets.register(&stream) {
                     Ok(Some(registration)) => {
-                        return (
-                            Connection {
-                                stream,
-                                _registration: registration,
-                            },
-                            addr,
-                        );
+                        return (Connection { stream, _registration: registration }, addr);
                     }
                     Ok(None) => {}
                     // Without a duplicate, `stop` could not cut this connection: refuse it.
@@ -166,9 +157,7 @@ impl axum::serve::Listener for SimListener {
 async fn accept_error(e: io::Error) {
     if matches!(
         e.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
+        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
     ) {
         return;
     }
@@ -183,21 +172,13 @@ pub(crate) struct Connection {
 }
 
 impl AsyncRead for Connection {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.stream).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for Connection {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.stream).poll_write(cx, buf)
     }
 
@@ -240,10 +221,7 @@ mod tests {
     async fn wait_for_no_streams(sim: &Simulator) {
         let deadline = Instant::now() + Duration::from_secs(5);
         while open_streams(sim) > 0 {
-            assert!(
-                Instant::now() < deadline,
-                "a closed connection stays registered"
-            );
+            assert!(Instant::now() < deadline, "a closed connection stays registered");
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
@@ -253,19 +231,14 @@ mod tests {
     async fn a_connection_that_ends_is_no_longer_registered() {
         let sim = Simulator::start(SimConfig::testing()).await.unwrap();
         let mut closing = TcpStream::connect(sim.local_addr()).await.unwrap();
-        closing
-            .write_all(b"GET /_sim/health HTTP/1.1\r\nhost: sim\r\nconnection: close\r\n\r\n")
-            .await
-            .unwrap();
+        closing.write_all(b"GET /_sim/health HTTP/1.1\r\nhost: sim\r\nconnection: close\r\n\r\n").await.unwrap();
         let mut answer = Vec::new();
         closing.read_to_end(&mut answer).await.unwrap();
         assert!(answer.ends_with(b"{\"ok\":true}"));
         wait_for_no_streams(&sim).await;
 
         let mut idle = TcpStream::connect(sim.local_addr()).await.unwrap();
-        idle.write_all(b"GET /_sim/health HTTP/1.1\r\nhost: sim\r\n\r\n")
-            .await
-            .unwrap();
+        idle.write_all(b"GET /_sim/health HTTP/1.1\r\nhost: sim\r\n\r\n").await.unwrap();
         let mut buf = [0; 1024];
         assert!(idle.read(&mut buf).await.unwrap() > 0);
         assert_eq!(open_streams(&sim), 1);
@@ -287,16 +260,8 @@ mod tests {
                 stream
             }
         };
-        sim.add_fault(crate::Fault {
-            hang: true,
-            ..crate::Fault::on("devices")
-        })
-        .unwrap();
-        sim.add_fault(crate::Fault {
-            latency_ms: 600_000,
-            ..crate::Fault::on("confirmation")
-        })
-        .unwrap();
+        sim.add_fault(crate::Fault { hang: true, ..crate::Fault::on("devices") }).unwrap();
+        sim.add_fault(crate::Fault { latency_ms: 600_000, ..crate::Fault::on("confirmation") }).unwrap();
         let _hanging = held("/omi/users/user-1/devices").await;
         let _slow = held("/omi/push/confirmation?nonce=n").await;
         let deadline = Instant::now() + Duration::from_secs(5);

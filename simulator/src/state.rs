@@ -135,11 +135,7 @@ struct Push {
 
 impl Push {
     fn status_at(&self, now: Instant) -> Status {
-        if self.status == Status::Pending && now >= self.expires {
-            Status::Expired
-        } else {
-            self.status.clone()
-        }
+        if self.status == Status::Pending && now >= self.expires { Status::Expired } else { self.status.clone() }
     }
 }
 
@@ -224,9 +220,7 @@ impl State {
             Some(words) => {
                 let mut granted: Vec<String> = Vec::new();
                 for word in words {
-                    if self.allowed_scopes.iter().any(|s| s == word)
-                        && !granted.iter().any(|g| g == word)
-                    {
+                    if self.allowed_scopes.iter().any(|s| s == word) && !granted.iter().any(|g| g == word) {
                         granted.push(word.to_owned());
                     }
                 }
@@ -241,28 +235,14 @@ impl State {
         // Forget tokens that can no longer be used so a long run does not grow forever.
         self.tokens.retain(|_, t| now < t.expires);
         let token = random_token();
-        self.tokens.insert(
-            token.clone(),
-            Token {
-                scopes,
-                expires: now + self.token_lifetime,
-                revoked: false,
-            },
-        );
+        self.tokens.insert(token.clone(), Token { scopes, expires: now + self.token_lifetime, revoked: false });
         let ms = u64::try_from(self.token_lifetime.as_millis()).unwrap_or(u64::MAX);
         (token, ms.div_ceil(1000).max(1))
     }
 
-    pub(crate) fn authorize(
-        &self,
-        bearer: Option<&str>,
-        scope: &'static str,
-    ) -> Result<(), AuthError> {
+    pub(crate) fn authorize(&self, bearer: Option<&str>, scope: &'static str) -> Result<(), AuthError> {
         let bearer = bearer.ok_or(AuthError::Invalid("missing bearer token"))?;
-        let token = self
-            .tokens
-            .get(bearer)
-            .ok_or(AuthError::Invalid("unknown access token"))?;
+        let token = self.tokens.get(bearer).ok_or(AuthError::Invalid("unknown access token"))?;
         if token.revoked {
             return Err(AuthError::Invalid("the access token was revoked"));
         }
@@ -285,10 +265,7 @@ impl State {
 
     /// Adds a user, replacing one with the same id.
     pub(crate) fn add_user(&mut self, seed: SeedUser) {
-        let user = User {
-            id: seed.id,
-            devices: Vec::new(),
-        };
+        let user = User { id: seed.id, devices: Vec::new() };
         let index = match self.users.iter().position(|u| u.id == user.id) {
             Some(i) => {
                 self.users[i] = user;
@@ -312,17 +289,11 @@ impl State {
     }
 
     fn user(&self, id: &str) -> Result<&User, SimError> {
-        self.users
-            .iter()
-            .find(|u| u.id == id)
-            .ok_or(SimError::NotFound(Missing::User))
+        self.users.iter().find(|u| u.id == id).ok_or(SimError::NotFound(Missing::User))
     }
 
     fn user_mut(&mut self, id: &str) -> Result<&mut User, SimError> {
-        self.users
-            .iter_mut()
-            .find(|u| u.id == id)
-            .ok_or(SimError::NotFound(Missing::User))
+        self.users.iter_mut().find(|u| u.id == id).ok_or(SimError::NotFound(Missing::User))
     }
 
     pub(crate) fn devices(&self, user_id: &str) -> Result<Vec<DeviceView>, SimError> {
@@ -388,9 +359,7 @@ impl State {
                     fresh: false,
                 });
             }
-            return Err(SimError::Conflict(
-                "the nonce is already used by a push to another user or device".to_owned(),
-            ));
+            return Err(SimError::Conflict("the nonce is already used by a push to another user or device".to_owned()));
         }
         let created = Instant::now();
         let expires_at = SystemTime::now() + self.push_ttl;
@@ -406,18 +375,11 @@ impl State {
             expires: created + self.push_ttl,
             expires_at,
         });
-        Ok(Created {
-            nonce: nonce.to_owned(),
-            expires_at: rfc3339(expires_at),
-            fresh: true,
-        })
+        Ok(Created { nonce: nonce.to_owned(), expires_at: rfc3339(expires_at), fresh: true })
     }
 
     fn find(&self, nonce: &str) -> Result<usize, SimError> {
-        self.by_nonce
-            .get(nonce)
-            .copied()
-            .ok_or(SimError::NotFound(Missing::Nonce))
+        self.by_nonce.get(nonce).copied().ok_or(SimError::NotFound(Missing::Nonce))
     }
 
     /// The current status of a push.
@@ -433,10 +395,7 @@ impl State {
         let current = self.pushes[i].status_at(now);
         if current != Status::Pending {
             self.pushes[i].status = current.clone();
-            return Err(SimError::Conflict(format!(
-                "the push is {}, not PENDING",
-                current.as_str()
-            )));
+            return Err(SimError::Conflict(format!("the push is {}, not PENDING", current.as_str())));
         }
         let answered = matches!(to, Status::Confirmed | Status::Rejected);
         self.pushes[i].status = to;
@@ -445,11 +404,7 @@ impl State {
             let user_id = self.pushes[i].user_id.clone();
             if let Ok(user) = self.user_mut(&user_id) {
                 let used = SystemTime::now();
-                for device in user
-                    .devices
-                    .iter_mut()
-                    .filter(|d| device_ids.contains(&d.id))
-                {
+                for device in user.devices.iter_mut().filter(|d| device_ids.contains(&d.id)) {
                     device.last_used_at = Some(used);
                 }
             }
@@ -488,16 +443,9 @@ impl State {
     /// (newest first).
     pub(crate) fn device_pushes(&self, device_id: &str) -> Vec<PushInfo> {
         let now = Instant::now();
-        let sent: Vec<&Push> = self
-            .pushes
-            .iter()
-            .filter(|p| p.device_ids.iter().any(|d| d == device_id))
-            .collect();
+        let sent: Vec<&Push> = self.pushes.iter().filter(|p| p.device_ids.iter().any(|d| d == device_id)).collect();
         let pending = sent.iter().filter(|p| p.status_at(now) == Status::Pending);
-        let done = sent
-            .iter()
-            .rev()
-            .filter(|p| p.status_at(now) != Status::Pending);
+        let done = sent.iter().rev().filter(|p| p.status_at(now) != Status::Pending);
         pending.chain(done).map(|p| self.info(p, now)).collect()
     }
 }

@@ -8,9 +8,7 @@ use serde_json::Value;
 use crate::{Fault, LogEntry, Simulator};
 
 fn text<'a>(step: &'a Value, key: &str) -> Result<&'a str, String> {
-    step.get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("step needs a string `{key}`"))
+    step.get(key).and_then(Value::as_str).ok_or_else(|| format!("step needs a string `{key}`"))
 }
 
 fn number(step: &Value, key: &str) -> Option<u64> {
@@ -31,9 +29,7 @@ impl Simulator {
                     "approve" => shared.approve(&nonce),
                     "reject" => shared.reject(&nonce),
                     "expire" => shared.expire(&nonce),
-                    other => Err(crate::SimError::Invalid(format!(
-                        "unknown phone action `{other}`"
-                    ))),
+                    other => Err(crate::SimError::Invalid(format!("unknown phone action `{other}`"))),
                 };
                 if after == 0 {
                     return act().map_err(|e| e.to_string());
@@ -46,13 +42,10 @@ impl Simulator {
                 });
                 Ok(())
             }
-            "set_state" => self
-                .set_state(text(step, "nonce")?, text(step, "state")?)
-                .map_err(|e| e.to_string()),
+            "set_state" => self.set_state(text(step, "nonce")?, text(step, "state")?).map_err(|e| e.to_string()),
             "fault" => {
-                let fault: Fault =
-                    serde_json::from_value(step.get("fault").cloned().unwrap_or(Value::Null))
-                        .map_err(|e| format!("bad fault: {e}"))?;
+                let fault: Fault = serde_json::from_value(step.get("fault").cloned().unwrap_or(Value::Null))
+                    .map_err(|e| format!("bad fault: {e}"))?;
                 self.add_fault(fault).map_err(|e| e.to_string())
             }
             "clear_faults" => {
@@ -77,20 +70,11 @@ impl Simulator {
                 let route = text(step, "route")?;
                 let contains = text(step, "contains")?;
                 let log = self.request_log();
-                if log
-                    .iter()
-                    .any(|e| e.route == route && e.path.contains(contains))
-                {
+                if log.iter().any(|e| e.route == route && e.path.contains(contains)) {
                     Ok(())
                 } else {
-                    let paths: Vec<&str> = log
-                        .iter()
-                        .filter(|e| e.route == route)
-                        .map(|e| e.path.as_str())
-                        .collect();
-                    Err(format!(
-                        "no `{route}` request path contains `{contains}`; paths: {paths:?}"
-                    ))
+                    let paths: Vec<&str> = log.iter().filter(|e| e.route == route).map(|e| e.path.as_str()).collect();
+                    Err(format!("no `{route}` request path contains `{contains}`; paths: {paths:?}"))
                 }
             }
             other => Err(format!("unknown simulator step `{other}`")),
@@ -114,20 +98,13 @@ fn expect_requests(log: &[LogEntry], step: &Value) -> Result<(), String> {
     let n = matching(log, step)?.len() as u64;
     let ok = match number(step, "count") {
         Some(c) => n == c,
-        None => {
-            number(step, "min").is_none_or(|m| n >= m) && number(step, "max").is_none_or(|m| n <= m)
-        }
+        None => number(step, "min").is_none_or(|m| n >= m) && number(step, "max").is_none_or(|m| n <= m),
     };
     if ok {
         Ok(())
     } else {
-        let summary: Vec<String> = log
-            .iter()
-            .map(|e| format!("{} {} {}", e.method, e.route, e.status))
-            .collect();
-        Err(format!(
-            "expected requests {step} but found {n}; log: {summary:?}"
-        ))
+        let summary: Vec<String> = log.iter().map(|e| format!("{} {} {}", e.method, e.route, e.status)).collect();
+        Err(format!("expected requests {step} but found {n}; log: {summary:?}"))
     }
 }
 
@@ -149,9 +126,7 @@ fn expect_gap(log: &[LogEntry], step: &Value) -> Result<(), String> {
         }
     }
     if seen == 0 {
-        return Err(format!(
-            "no `{route}` request answered {after} was followed by another"
-        ));
+        return Err(format!("no `{route}` request answered {after} was followed by another"));
     }
     Ok(())
 }

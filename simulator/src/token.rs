@@ -18,16 +18,10 @@ fn basic_credentials(headers: &HeaderMap) -> Option<Option<(String, String)>> {
         return None;
     }
     let encoded = encoded.trim();
-    let decoded = STANDARD
-        .decode(encoded)
-        .or_else(|_| STANDARD_NO_PAD.decode(encoded))
-        .ok();
+    let decoded = STANDARD.decode(encoded).or_else(|_| STANDARD_NO_PAD.decode(encoded)).ok();
     let credentials = decoded
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| {
-            text.split_once(':')
-                .map(|(id, secret)| (form::decode(id), form::decode(secret)))
-        });
+        .and_then(|text| text.split_once(':').map(|(id, secret)| (form::decode(id), form::decode(secret))));
     Some(credentials)
 }
 
@@ -38,25 +32,15 @@ pub(crate) fn issue(state: &mut State, headers: &HeaderMap, body: &[u8]) -> Repl
     let used_basic = basic.is_some();
     let client = match basic {
         Some(credentials) => credentials,
-        None => match (
-            form::get(&params, "client_id"),
-            form::get(&params, "client_secret"),
-        ) {
+        None => match (form::get(&params, "client_id"), form::get(&params, "client_secret")) {
             (Some(id), Some(secret)) => Some((id.to_owned(), secret.to_owned())),
             _ => None,
         },
     };
     if !client.is_some_and(|(id, secret)| state.client_matches(&id, &secret)) {
-        let reply = Reply::oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "client authentication failed",
-        );
+        let reply = Reply::oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "client authentication failed");
         return if used_basic {
-            reply.header(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"omi-push-sim\""),
-            )
+            reply.header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"omi-push-sim\""))
         } else {
             reply
         };
@@ -71,11 +55,7 @@ pub(crate) fn issue(state: &mut State, headers: &HeaderMap, body: &[u8]) -> Repl
             );
         }
         None => {
-            return Reply::oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "grant_type is required",
-            );
+            return Reply::oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required");
         }
     }
     let requested = form::get(&params, "scope").filter(|s| !s.trim().is_empty());

@@ -20,28 +20,16 @@ fn confirmation_url(sim: &omi_push_sim::Simulator, nonce: &str) -> String {
 async fn a_status_fault_answers_with_retry_after_and_changes_nothing() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
-    sim.add_fault(Fault {
-        status: Some(429),
-        retry_after_s: Some(2),
-        ..Fault::on("omi")
-    })
-    .unwrap();
+    sim.add_fault(Fault { status: Some(429), retry_after_s: Some(2), ..Fault::on("omi") }).unwrap();
     let response = push(&http, &sim, &token, TO_DEV_1, "hi", "n-1").await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(response.headers()["retry-after"], "2");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error_code"], "TOO_MANY_REQUESTS");
-    assert!(
-        sim.pushes().is_empty(),
-        "a faulted request is not processed"
-    );
+    assert!(sim.pushes().is_empty(), "a faulted request is not processed");
 
     sim.clear_faults();
-    sim.add_fault(Fault {
-        status: Some(503),
-        ..Fault::on("confirmation")
-    })
-    .unwrap();
+    sim.add_fault(Fault { status: Some(503), ..Fault::on("confirmation") }).unwrap();
     push(&http, &sim, &token, TO_DEV_1, "hi", "n-1").await;
     let response = get(&http, confirmation_url(&sim, "n-1"), &token).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -53,16 +41,8 @@ async fn a_status_fault_answers_with_retry_after_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_status_fault_applies_before_the_token_check() {
     let (sim, http) = testing().await;
-    sim.add_fault(Fault {
-        status: Some(503),
-        ..Fault::on("devices")
-    })
-    .unwrap();
-    let response = http
-        .get(format!("{}/omi/users/user-1/devices", sim.base_url()))
-        .send()
-        .await
-        .unwrap();
+    sim.add_fault(Fault { status: Some(503), ..Fault::on("devices") }).unwrap();
+    let response = http.get(format!("{}/omi/users/user-1/devices", sim.base_url())).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
@@ -70,18 +50,9 @@ async fn a_status_fault_applies_before_the_token_check() {
 async fn latency_delays_the_response() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
-    sim.add_fault(Fault {
-        latency_ms: 200,
-        ..Fault::on("devices")
-    })
-    .unwrap();
+    sim.add_fault(Fault { latency_ms: 200, ..Fault::on("devices") }).unwrap();
     let started = Instant::now();
-    let response = get(
-        &http,
-        format!("{}/omi/users/user-1/devices", sim.base_url()),
-        &token,
-    )
-    .await;
+    let response = get(&http, format!("{}/omi/users/user-1/devices", sim.base_url()), &token).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_millis(200));
     // Other routes are not delayed.
@@ -94,12 +65,7 @@ async fn latency_delays_the_response() {
 async fn a_dropped_connection_is_a_transport_error_logged_as_0() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
-    sim.add_fault(Fault {
-        drop: true,
-        times: Some(1),
-        ..Fault::on("push_device")
-    })
-    .unwrap();
+    sim.add_fault(Fault { drop: true, times: Some(1), ..Fault::on("push_device") }).unwrap();
     let result = http
         .post(format!("{}{TO_DEV_1}", sim.base_url()))
         .bearer_auth(&token)
@@ -108,10 +74,7 @@ async fn a_dropped_connection_is_a_transport_error_logged_as_0() {
         .await;
     // hyper aborts before the head is written: the request itself fails.
     assert!(result.is_err(), "the client must see a transport error");
-    assert!(
-        sim.pushes().is_empty(),
-        "a dropped request is not processed"
-    );
+    assert!(sim.pushes().is_empty(), "a dropped request is not processed");
     let entry = sim.request_log().pop().unwrap();
     assert_eq!((entry.route.as_str(), entry.status), ("push_device", 0));
     // times = 1: the retry goes through.
@@ -123,12 +86,7 @@ async fn a_dropped_connection_is_a_transport_error_logged_as_0() {
 async fn a_malformed_fault_processes_then_garbles_the_body() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
-    sim.add_fault(Fault {
-        malformed: true,
-        times: Some(1),
-        ..Fault::on("push_device")
-    })
-    .unwrap();
+    sim.add_fault(Fault { malformed: true, times: Some(1), ..Fault::on("push_device") }).unwrap();
     let response = push(&http, &sim, &token, TO_DEV_1, "hi", "n-1").await;
     assert_eq!(response.status(), StatusCode::OK);
     let text = response.text().await.unwrap();
@@ -142,27 +100,11 @@ async fn skip_and_times_select_which_requests_fail() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
     push(&http, &sim, &token, TO_DEV_1, "hi", "n-1").await;
-    sim.add_fault(Fault {
-        status: Some(503),
-        skip: 1,
-        times: Some(2),
-        ..Fault::on("confirmation")
-    })
-    .unwrap();
-    sim.add_fault(Fault {
-        status: Some(500),
-        times: Some(1),
-        ..Fault::on("*")
-    })
-    .unwrap();
+    sim.add_fault(Fault { status: Some(503), skip: 1, times: Some(2), ..Fault::on("confirmation") }).unwrap();
+    sim.add_fault(Fault { status: Some(500), times: Some(1), ..Fault::on("*") }).unwrap();
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        statuses.push(
-            get(&http, confirmation_url(&sim, "n-1"), &token)
-                .await
-                .status()
-                .as_u16(),
-        );
+        statuses.push(get(&http, confirmation_url(&sim, "n-1"), &token).await.status().as_u16());
     }
     // The first fault lets one through, fails two, then is used up; the second fails one.
     assert_eq!(statuses, [200, 503, 503, 500, 200]);
@@ -171,23 +113,13 @@ async fn skip_and_times_select_which_requests_fail() {
 #[tokio::test(flavor = "multi_thread")]
 async fn faults_from_config_and_control_routes() {
     let config = SimConfig {
-        faults: vec![Fault {
-            status: Some(502),
-            times: Some(1),
-            ..Fault::on("token")
-        }],
+        faults: vec![Fault { status: Some(502), times: Some(1), ..Fault::on("token") }],
         ..SimConfig::testing()
     };
     let (sim, http) = start(config).await;
-    let form = format!(
-        "grant_type=client_credentials&client_id={}&client_secret={}",
-        sim.client_id(),
-        sim.client_secret()
-    );
-    assert_eq!(
-        token_request(&http, &sim, &form).await.status(),
-        StatusCode::BAD_GATEWAY
-    );
+    let form =
+        format!("grant_type=client_credentials&client_id={}&client_secret={}", sim.client_id(), sim.client_secret());
+    assert_eq!(token_request(&http, &sim, &form).await.status(), StatusCode::BAD_GATEWAY);
     let token = token(&http, &sim).await;
 
     let faults_url = format!("{}/_sim/faults", sim.base_url());
@@ -202,70 +134,33 @@ async fn faults_from_config_and_control_routes() {
     let response = get(&http, devices_url.clone(), &token).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.headers()["retry-after"], "1");
-    assert_eq!(
-        http.delete(&faults_url).send().await.unwrap().status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        get(&http, devices_url, &token).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(http.delete(&faults_url).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(get(&http, devices_url, &token).await.status(), StatusCode::OK);
 
-    let response = http
-        .post(&faults_url)
-        .json(&json!({"route": "nope"}))
-        .send()
-        .await
-        .unwrap();
+    let response = http.post(&faults_url).json(&json!({"route": "nope"})).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let response = http
-        .post(&faults_url)
-        .json(&json!({"rout": "token"}))
-        .send()
-        .await
-        .unwrap();
+    let response = http.post(&faults_url).json(&json!({"rout": "token"})).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(matches!(
-        sim.add_fault(Fault::on("nope")),
-        Err(SimError::Invalid(_))
-    ));
+    assert!(matches!(sim.add_fault(Fault::on("nope")), Err(SimError::Invalid(_))));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hanging_request_gets_no_answer_until_the_simulator_stops() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
-    sim.add_fault(Fault {
-        hang: true,
-        ..Fault::on("push_device")
-    })
-    .unwrap();
+    sim.add_fault(Fault { hang: true, ..Fault::on("push_device") }).unwrap();
     let held = tokio::spawn({
         let (http, token) = (http.clone(), token.clone());
         let url = format!("{}{TO_DEV_1}", sim.base_url());
-        async move {
-            http.post(url)
-                .bearer_auth(token)
-                .json(&json!({"message": "hi", "nonce": "n-1"}))
-                .send()
-                .await
-        }
+        async move { http.post(url).bearer_auth(token).json(&json!({"message": "hi", "nonce": "n-1"})).send().await }
     });
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(!held.is_finished(), "a hanging request is not answered");
     let entry = sim.request_log().pop().unwrap();
     assert_eq!((entry.route.as_str(), entry.status), ("push_device", 0));
-    assert!(
-        sim.pushes().is_empty(),
-        "a hanging request is not processed"
-    );
+    assert!(sim.pushes().is_empty(), "a hanging request is not processed");
     // Other routes still answer.
-    assert_eq!(
-        get(&http, confirmation_url(&sim, "n-1"), &token)
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(get(&http, confirmation_url(&sim, "n-1"), &token).await.status(), StatusCode::NOT_FOUND);
 
     sim.stop();
     let result = tokio::time::timeout(Duration::from_secs(5), held).await;
@@ -276,12 +171,7 @@ async fn a_hanging_request_gets_no_answer_until_the_simulator_stops() {
 async fn an_echo_fault_leaks_the_credentials_it_received() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
-    sim.add_fault(Fault {
-        echo: Some(Echo::Json),
-        times: Some(1),
-        ..Fault::on("push_device")
-    })
-    .unwrap();
+    sim.add_fault(Fault { echo: Some(Echo::Json), times: Some(1), ..Fault::on("push_device") }).unwrap();
     let sent = r#"{"message":"hi","nonce":"n-1"}"#;
     let response = http
         .post(format!("{}{TO_DEV_1}", sim.base_url()))
@@ -298,48 +188,24 @@ async fn an_echo_fault_leaks_the_credentials_it_received() {
     assert_eq!(body["error"], "echo");
     let text = body["error_description"].as_str().unwrap();
     assert!(text.contains(&bearer) && text.contains(sent), "{text}");
-    assert!(
-        sim.pushes().is_empty(),
-        "an echoed request is not processed"
-    );
+    assert!(sim.pushes().is_empty(), "an echoed request is not processed");
     assert_eq!(sim.request_log().pop().unwrap().status, 400);
 
     // The token endpoint with client auth in the body: the secret comes back in the body.
-    sim.add_fault(Fault {
-        echo: Some(Echo::Text),
-        status: Some(502),
-        times: Some(1),
-        ..Fault::on("token")
-    })
-    .unwrap();
-    let form = format!(
-        "grant_type=client_credentials&client_id={}&client_secret={}",
-        sim.client_id(),
-        sim.client_secret()
-    );
+    sim.add_fault(Fault { echo: Some(Echo::Text), status: Some(502), times: Some(1), ..Fault::on("token") }).unwrap();
+    let form =
+        format!("grant_type=client_credentials&client_id={}&client_secret={}", sim.client_id(), sim.client_secret());
     let response = token_request(&http, &sim, &form).await;
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain")
-    );
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     // No Authorization header: the usual request id.
-    let id = response.headers()["x-request-id"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
     assert!(id.starts_with("sim-"), "{id}");
     let text = response.text().await.unwrap();
     assert!(text.contains(&form), "{text}");
 
     // A value too long for a header is cut in x-request-id, whole in the body.
-    sim.add_fault(Fault {
-        echo: Some(Echo::Json),
-        ..Fault::on("devices")
-    })
-    .unwrap();
+    sim.add_fault(Fault { echo: Some(Echo::Json), ..Fault::on("devices") }).unwrap();
     let long = format!("Bearer {}", "t".repeat(10_000));
     let response = http
         .get(format!("{}/omi/users/user-1/devices", sim.base_url()))
@@ -369,12 +235,7 @@ async fn an_oversized_body_is_streamed_with_or_without_a_length() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
     let size = 8 * 1024 * 1024 + 3;
-    sim.add_fault(Fault {
-        oversized_bytes: Some(size),
-        times: Some(1),
-        ..Fault::on("push_device")
-    })
-    .unwrap();
+    sim.add_fault(Fault { oversized_bytes: Some(size), times: Some(1), ..Fault::on("push_device") }).unwrap();
     let response = push(&http, &sim, &token, TO_DEV_1, "hi", "n-1").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.content_length(), Some(size));
@@ -449,16 +310,10 @@ async fn new_fault_kinds_come_from_json_and_are_checked() {
         let response = http.post(&faults_url).json(&refused).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{refused}");
         let as_config = json!({"faults": [refused]}).to_string();
-        assert!(
-            matches!(SimConfig::from_json(&as_config), Err(SimError::Invalid(_))),
-            "{refused}"
-        );
+        assert!(matches!(SimConfig::from_json(&as_config), Err(SimError::Invalid(_))), "{refused}");
     }
     assert!(matches!(
-        sim.add_fault(Fault {
-            oversized_bytes: Some(omi_push_sim::MAX_OVERSIZED_BYTES + 1),
-            ..Fault::on("omi")
-        }),
+        sim.add_fault(Fault { oversized_bytes: Some(omi_push_sim::MAX_OVERSIZED_BYTES + 1), ..Fault::on("omi") }),
         Err(SimError::Invalid(_))
     ));
 }

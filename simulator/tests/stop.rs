@@ -24,12 +24,7 @@ async fn idle_connection(addr: SocketAddr) -> TcpStream {
     let mut buf = [0; 1024];
     while !got.ends_with(HEALTH_BODY) {
         let n = stream.read(&mut buf).await.unwrap();
-        assert_ne!(
-            n,
-            0,
-            "closed before the answer: {:?}",
-            String::from_utf8_lossy(&got)
-        );
+        assert_ne!(n, 0, "closed before the answer: {:?}", String::from_utf8_lossy(&got));
         got.extend_from_slice(&buf[..n]);
     }
     stream
@@ -43,10 +38,7 @@ async fn assert_cut(mut stream: TcpStream) {
     match timeout(Duration::from_secs(5), stream.read(&mut buf)).await {
         Err(_) => panic!("no end-of-file or reset within 5 s"),
         Ok(Ok(0)) | Ok(Err(_)) => {}
-        Ok(Ok(n)) => panic!(
-            "answered after stop: {:?}",
-            String::from_utf8_lossy(&buf[..n])
-        ),
+        Ok(Ok(n)) => panic!("answered after stop: {:?}", String::from_utf8_lossy(&buf[..n])),
     }
 }
 
@@ -97,11 +89,7 @@ async fn stop_on_a_current_thread_runtime_returns_at_once_and_cuts_everything() 
         let (sim, http) = testing().await;
         let addr = sim.local_addr();
         let token = token(&http, &sim).await;
-        sim.add_fault(Fault {
-            latency_ms: 60_000,
-            ..Fault::on("devices")
-        })
-        .unwrap();
+        sim.add_fault(Fault { latency_ms: 60_000, ..Fault::on("devices") }).unwrap();
         let held = tokio::spawn({
             let http = http.clone();
             let url = format!("{}/omi/users/user-1/devices", sim.base_url());
@@ -129,45 +117,26 @@ async fn stop_on_a_current_thread_runtime_returns_at_once_and_cuts_everything() 
 async fn a_request_held_by_latency_is_cut_by_stop() {
     let (sim, http) = testing().await;
     let token = token(&http, &sim).await;
-    sim.add_fault(Fault {
-        latency_ms: 60_000,
-        ..Fault::on("push_device")
-    })
-    .unwrap();
+    sim.add_fault(Fault { latency_ms: 60_000, ..Fault::on("push_device") }).unwrap();
     let held = tokio::spawn({
         let url = format!("{}/omi/push/user/user-1/device/dev-1", sim.base_url());
         async move {
-            http.post(url)
-                .bearer_auth(token)
-                .json(&serde_json::json!({"message": "hi", "nonce": "n-1"}))
-                .send()
-                .await
+            http.post(url).bearer_auth(token).json(&serde_json::json!({"message": "hi", "nonce": "n-1"})).send().await
         }
     });
     in_flight(&sim).await;
     let started = Instant::now();
     sim.stop();
-    let result = timeout(Duration::from_secs(5), held)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(
-        result.is_err(),
-        "the held request must fail, not be answered"
-    );
+    let result = timeout(Duration::from_secs(5), held).await.unwrap().unwrap();
+    assert!(result.is_err(), "the held request must fail, not be answered");
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert!(
-        sim.pushes().is_empty(),
-        "the held request was not processed"
-    );
+    assert!(sim.pushes().is_empty(), "the held request was not processed");
 }
 
 #[test]
 fn stop_from_a_plain_thread_and_drop_without_a_runtime_context() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sim = runtime
-        .block_on(Simulator::start(SimConfig::testing()))
-        .unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::testing())).unwrap();
     let addr = sim.local_addr();
     let raw = runtime.block_on(idle_connection(addr));
     std::thread::spawn(move || sim.stop()).join().unwrap();
@@ -176,9 +145,7 @@ fn stop_from_a_plain_thread_and_drop_without_a_runtime_context() {
         assert_refused(addr).await;
     });
 
-    let dropped = runtime
-        .block_on(Simulator::start(SimConfig::testing()))
-        .unwrap();
+    let dropped = runtime.block_on(Simulator::start(SimConfig::testing())).unwrap();
     let addr = dropped.local_addr();
     let raw = runtime.block_on(idle_connection(addr));
     drop(dropped);

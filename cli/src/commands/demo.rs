@@ -49,9 +49,7 @@ pub async fn run(out: Output, args: DemoArgs) -> Result<u8, Failure> {
     let devices = client.list_devices(USER).await?;
     steps.step(format!("user {USER} has {} devices:", devices.len()));
     out.line(output::devices_text(&devices, "             "));
-    let device = devices
-        .first()
-        .ok_or_else(|| Failure::Config(format!("the demo user {USER} has no device")))?;
+    let device = devices.first().ok_or_else(|| Failure::Config(format!("the demo user {USER} has no device")))?;
 
     let ticket = client.send_push(USER, Some(&device.id), MESSAGE, None).await?;
     steps.step(format!("push sent to {}: \"{MESSAGE}\" (nonce {})", device.id, ticket.nonce));
@@ -61,7 +59,8 @@ pub async fn run(out: Output, args: DemoArgs) -> Result<u8, Failure> {
         steps.step(format!("the simulated phone will approve in about {} s", AUTO_APPROVE.as_secs()));
     }
 
-    let timeout = args.timeout.unwrap_or(if args.interactive { Duration::from_secs(300) } else { Duration::from_secs(30) });
+    let timeout =
+        args.timeout.unwrap_or(if args.interactive { Duration::from_secs(300) } else { Duration::from_secs(30) });
     let wait = WaitArgs { timeout: Some(timeout), poll_interval: None };
     let outcome = wait_with_progress(out, &client, &ticket.nonce, &wait).await?;
     steps.step(output::outcome_text(&outcome));

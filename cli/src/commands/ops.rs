@@ -79,11 +79,7 @@ pub async fn wait_with_progress(
 /// A ticket (`omi1.…`, as `push` prints it) or a bare nonce; the core checks either.
 fn nonce_of(s: &str) -> Result<String, Failure> {
     let s = s.trim();
-    if s.starts_with("omi1.") {
-        Ok(PushTicket::parse(s)?.nonce)
-    } else {
-        Ok(s.to_string())
-    }
+    if s.starts_with("omi1.") { Ok(PushTicket::parse(s)?.nonce) } else { Ok(s.to_string()) }
 }
 
 fn plural(n: usize) -> &'static str {

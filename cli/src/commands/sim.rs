@@ -8,7 +8,7 @@
 use std::net::IpAddr;
 
 use omi_push::CancellationToken;
-use omi_push_sim::{Simulator, SimConfig};
+use omi_push_sim::{SimConfig, Simulator};
 use serde_json::{Map, Value, json};
 
 use crate::args::SimArgs;

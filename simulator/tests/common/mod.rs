@@ -33,11 +33,8 @@ pub async fn token_request(http: &Client, sim: &Simulator, form: &str) -> Respon
 
 /// A token with the given scopes (all four when `None`), client auth in the body.
 pub async fn token_with(http: &Client, sim: &Simulator, scope: Option<&str>) -> String {
-    let mut form = format!(
-        "grant_type=client_credentials&client_id={}&client_secret={}",
-        sim.client_id(),
-        sim.client_secret()
-    );
+    let mut form =
+        format!("grant_type=client_credentials&client_id={}&client_secret={}", sim.client_id(), sim.client_secret());
     if let Some(scope) = scope {
         form.push_str("&scope=");
         form.push_str(&scope.replace(' ', "+"));
@@ -56,14 +53,7 @@ pub async fn get(http: &Client, url: String, token: &str) -> Response {
     http.get(url).bearer_auth(token).send().await.unwrap()
 }
 
-pub async fn push(
-    http: &Client,
-    sim: &Simulator,
-    token: &str,
-    path: &str,
-    message: &str,
-    nonce: &str,
-) -> Response {
+pub async fn push(http: &Client, sim: &Simulator, token: &str, path: &str, message: &str, nonce: &str) -> Response {
     http.post(format!("{}{path}", sim.base_url()))
         .bearer_auth(token)
         .json(&json!({"message": message, "nonce": nonce}))
