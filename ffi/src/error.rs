@@ -169,4 +169,16 @@ mod tests {
         assert_eq!((r.retry_after_ms, r.retryable, r.status), (Some(1500.0), true, Some(429)));
         assert_eq!(sample_record("internal").map(|r| r.retryable), Some(false));
     }
+
+    #[test]
+    fn a_panic_in_a_core_task_is_an_internal_error() {
+        let task = omi_push::runtime::spawn(async {
+            if std::hint::black_box(true) {
+                panic!("boom");
+            }
+        })
+        .expect("spawn");
+        let e = ErrorRecord::from(task.join().expect_err("panicked"));
+        assert_eq!((e.kind, e.code.as_str(), e.retryable), ("internal", "OMI_INTERNAL", false));
+    }
 }

@@ -3,16 +3,15 @@
 //! Everything a binding converts is defined here once, in plain Rust (no pyo3, napi or uniffi
 //! types, so that each binding's library links only its own FFI crate): the result records
 //! with the numbers every language can carry ([`records`]), the error record with the same
-//! fields in every language ([`error`]), the bridge that runs a core future on the core's
-//! runtime and turns a panic into an `internal` error ([`task`]), the per-call wait options
-//! with the core's one duration rule ([`options`]), and the one simulator handle behind the
-//! three testing helpers ([`sim`]). A binding file maps these to its language and nothing else.
+//! fields in every language ([`error`]), the per-call wait options with the core's one
+//! duration rule ([`options`]), and the one simulator handle behind the three testing helpers
+//! ([`sim`]). Core futures run on the core's runtime through `omi_push::runtime::run` (a panic
+//! there is an `internal` error). A binding file maps these to its language and nothing else.
 
 pub mod error;
 pub mod options;
 pub mod records;
 pub mod sim;
-pub mod task;
 
 pub use error::{ErrorRecord, KINDS};
 pub use records::{DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};

@@ -7,11 +7,9 @@
 
 use omi_push::{CancellationToken, Client, ClientOptions, Config, WaitOptions};
 
-use crate::error::ErrorRecord;
-
-/// The client of `options` (a `config` error record when they cannot work).
-pub fn client(options: ClientOptions) -> Result<Client, ErrorRecord> {
-    Config::from_options(options).and_then(Client::new).map_err(ErrorRecord::from)
+/// The client of `options` (a `config` error when they cannot work).
+pub fn client(options: ClientOptions) -> omi_push::Result<Client> {
+    Config::from_options(options).and_then(Client::new)
 }
 
 /// A wait's options from milliseconds, with an optional cancellation token.
@@ -19,8 +17,8 @@ pub fn wait(
     timeout_ms: Option<f64>,
     poll_interval_ms: Option<f64>,
     cancel: Option<CancellationToken>,
-) -> Result<WaitOptions, ErrorRecord> {
-    let mut w = WaitOptions::from_millis(timeout_ms, poll_interval_ms).map_err(ErrorRecord::from)?;
+) -> omi_push::Result<WaitOptions> {
+    let mut w = WaitOptions::from_millis(timeout_ms, poll_interval_ms)?;
     w.cancel = cancel;
     Ok(w)
 }
@@ -80,9 +78,9 @@ mod tests {
     #[test]
     fn durations_follow_the_core_rule() {
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 86_400_001.0] {
-            assert_eq!(wait(Some(bad), None, None).expect_err("bad").kind, "invalid_argument");
+            assert_eq!(wait(Some(bad), None, None).expect_err("bad").kind(), omi_push::ErrorKind::InvalidArgument);
         }
-        assert_eq!(wait(None, Some(10.0), None).expect_err("under the floor").field.as_deref(), Some("poll_interval"));
+        assert_eq!(wait(None, Some(10.0), None).expect_err("under the floor").field(), Some("poll_interval"));
         assert!(wait(Some(1000.0), Some(50.0), None).is_ok());
     }
 }
