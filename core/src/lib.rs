@@ -31,6 +31,7 @@ pub mod runtime;
 #[cfg(test)]
 mod scripted;
 mod secret;
+pub mod stepup;
 mod ticket;
 mod transport;
 mod validate;
@@ -46,6 +47,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use events::{Event, EventHook};
 pub use retry::{MAX_BACKOFF, MAX_RETRIES, RetryPolicy};
 pub use secret::{REDACTED, Secret};
+pub use stepup::{Challenge, StepUp, StepUpConfig, StoreConfig, Throttle, Verdict};
 pub use ticket::PushTicket;
 pub use tokio_util::sync::CancellationToken;
 pub use validate::{MAX_ID_CHARS, MAX_WAIT, MIN_POLL_INTERVAL, generate_nonce};
