@@ -6,7 +6,7 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 CARGO ?= cargo
 
-.PHONY: demo test build test-rust test-python test-node test-kotlin lint bench
+.PHONY: demo test build test-suites test-rust test-python test-node test-kotlin lint bench
 
 demo: check-toolchain
 	$(CARGO) run --quiet -p omi-push-cli --bin omi-push -- demo
@@ -16,8 +16,13 @@ demo: check-toolchain
 build: check-toolchain
 	$(CARGO) build
 
-test: build test-rust test-python test-node test-kotlin
+# Every suite runs with one Redis server of its own (scripts/with-redis: installed when
+# missing, started on a free loopback port, stopped at the end) for the step-up tests.
+test: build
+	scripts/with-redis $(MAKE) test-suites
 	@echo "make test: all suites passed"
+
+test-suites: test-rust test-python test-node test-kotlin
 
 test-rust: build
 	$(CARGO) test -p omi-push -p omi-push-sim -p omi-push-cli -p omi-push-ffi

@@ -70,7 +70,8 @@ impl Keys {
 
     /// The challenge string of `claims`, signed with the first key.
     pub(crate) fn sign(&self, claims: &Claims) -> Result<String> {
-        let payload = serde_json::to_vec(claims).map_err(|e| Error::Internal(format!("cannot encode a challenge: {e}")))?;
+        let payload =
+            serde_json::to_vec(claims).map_err(|e| Error::Internal(format!("cannot encode a challenge: {e}")))?;
         let signed = format!("{VERSION}.{}", URL_SAFE_NO_PAD.encode(payload));
         let tag = Keys::mac(&self.0[0], &signed).finalize().into_bytes();
         Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(tag)))

@@ -21,10 +21,10 @@ use crate::validate;
 use crate::wait::{OutcomeKind, WaitOptions};
 use crate::wire::{Device, State};
 
-pub use challenge::{Claims, MAX_CHALLENGE_CHARS, MIN_KEY_BYTES};
 use challenge::Keys;
-pub use store::{REDIS_PREFIX, Throttle};
+pub use challenge::{Claims, MAX_CHALLENGE_CHARS, MIN_KEY_BYTES};
 use store::{MemoryStore, RedisStore, Store};
+pub use store::{REDIS_PREFIX, Throttle};
 
 /// Longest accepted action name.
 pub const MAX_ACTION_CHARS: usize = 64;
@@ -127,7 +127,10 @@ struct Inner {
 
 impl std::fmt::Debug for StepUp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StepUp").field("keys", &self.inner.keys).field("max_age", &self.inner.max_age).finish_non_exhaustive()
+        f.debug_struct("StepUp")
+            .field("keys", &self.inner.keys)
+            .field("max_age", &self.inner.max_age)
+            .finish_non_exhaustive()
     }
 }
 
@@ -172,7 +175,13 @@ impl StepUp {
 
     /// Sends the push to `device_id` (or all the user's devices) and returns the challenge.
     /// Over the throttle it fails with [`Error::Throttled`] and sends nothing.
-    pub async fn begin(&self, user_id: &str, action_name: &str, device_id: Option<&str>, message: &str) -> Result<Challenge> {
+    pub async fn begin(
+        &self,
+        user_id: &str,
+        action_name: &str,
+        device_id: Option<&str>,
+        message: &str,
+    ) -> Result<Challenge> {
         validate::id("user_id", user_id)?;
         action(action_name)?;
         if let Some(d) = device_id {
@@ -258,7 +267,13 @@ impl StepUp {
 
     /// Waits until a final state, the timeout (then `Pending`), the challenge's expiry (then
     /// `Expired`) or cancellation, with every guarantee of [`Client::wait_for_confirmation`].
-    pub async fn wait(&self, challenge: &str, user_id: &str, action_name: &str, options: WaitOptions) -> Result<Verdict> {
+    pub async fn wait(
+        &self,
+        challenge: &str,
+        user_id: &str,
+        action_name: &str,
+        options: WaitOptions,
+    ) -> Result<Verdict> {
         let Some(claims) = self.verify(challenge, user_id, action_name).await? else {
             return Ok(Verdict::Expired);
         };

@@ -84,14 +84,24 @@ impl MemoryState {
 }
 
 impl Store for MemoryStore {
-    fn reserve<'a>(&'a self, user: &'a str, nonce: &'a str, now: u64, expires: u64, t: Throttle) -> StoreFuture<'a, ()> {
+    fn reserve<'a>(
+        &'a self,
+        user: &'a str,
+        nonce: &'a str,
+        now: u64,
+        expires: u64,
+        t: Throttle,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
             s.sweep(now);
             let gap = t.min_gap.as_millis() as u64;
             if let Some(last) = s.last.get(user) {
                 if now < last + gap {
-                    return Err(throttled(format!("at most one push per {} ms to a user", gap), (last + gap - now) as i64));
+                    return Err(throttled(
+                        format!("at most one push per {} ms to a user", gap),
+                        (last + gap - now) as i64,
+                    ));
                 }
             }
             let pending = s.pending.entry(user.to_string()).or_default();
@@ -180,7 +190,8 @@ fn unavailable(e: impl std::fmt::Display) -> Error {
 
 impl RedisStore {
     pub(crate) fn new(url: &str) -> Result<RedisStore> {
-        let client = redis::Client::open(url).map_err(|e| Error::Config(format!("not a Redis URL: {}", e.category())))?;
+        let client =
+            redis::Client::open(url).map_err(|e| Error::Config(format!("not a Redis URL: {}", e.category())))?;
         Ok(RedisStore {
             client,
             conn: tokio::sync::Mutex::new(None),
@@ -224,7 +235,14 @@ impl RedisStore {
 }
 
 impl Store for RedisStore {
-    fn reserve<'a>(&'a self, user: &'a str, nonce: &'a str, now: u64, expires: u64, t: Throttle) -> StoreFuture<'a, ()> {
+    fn reserve<'a>(
+        &'a self,
+        user: &'a str,
+        nonce: &'a str,
+        now: u64,
+        expires: u64,
+        t: Throttle,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let pending = format!("{}pending:{user}", self.prefix);
             let last = format!("{}last:{user}", self.prefix);
@@ -247,9 +265,11 @@ impl Store for RedisStore {
     fn release<'a>(&'a self, user: &'a str, nonce: &'a str) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let pending = format!("{}pending:{user}", self.prefix);
-            self.run(|mut c| async move { redis::cmd("ZREM").arg(&pending).arg(nonce).query_async::<i64>(&mut c).await })
-                .await
-                .map(|_| ())
+            self.run(
+                |mut c| async move { redis::cmd("ZREM").arg(&pending).arg(nonce).query_async::<i64>(&mut c).await },
+            )
+            .await
+            .map(|_| ())
         })
     }
 
@@ -269,7 +289,8 @@ impl Store for RedisStore {
     fn is_used<'a>(&'a self, nonce: &'a str) -> StoreFuture<'a, bool> {
         Box::pin(async move {
             let key = format!("{}used:{nonce}", self.prefix);
-            let n: i64 = self.run(|mut c| async move { redis::cmd("EXISTS").arg(&key).query_async(&mut c).await }).await?;
+            let n: i64 =
+                self.run(|mut c| async move { redis::cmd("EXISTS").arg(&key).query_async(&mut c).await }).await?;
             Ok(n > 0)
         })
     }
