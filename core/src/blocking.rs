@@ -52,3 +52,36 @@ impl Client {
         runtime::block_on(self.inner.wait_for_confirmation(nonce, options))?
     }
 }
+
+/// Blocking step-up (see [`crate::StepUp`]). Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct StepUp {
+    inner: crate::StepUp,
+}
+
+impl StepUp {
+    pub fn new(client: &Client, config: crate::StepUpConfig) -> Result<StepUp> {
+        Ok(StepUp { inner: crate::StepUp::new(client.inner.clone(), config)? })
+    }
+
+    /// The async step-up behind this one.
+    pub fn async_step_up(&self) -> &crate::StepUp {
+        &self.inner
+    }
+
+    pub fn devices(&self, user_id: &str) -> Result<Vec<Device>> {
+        runtime::block_on(self.inner.devices(user_id))?
+    }
+
+    pub fn begin(&self, user_id: &str, action: &str, device_id: Option<&str>, message: &str) -> Result<crate::Challenge> {
+        runtime::block_on(self.inner.begin(user_id, action, device_id, message))?
+    }
+
+    pub fn check(&self, challenge: &str, user_id: &str, action: &str) -> Result<crate::Verdict> {
+        runtime::block_on(self.inner.check(challenge, user_id, action))?
+    }
+
+    pub fn wait(&self, challenge: &str, user_id: &str, action: &str, options: WaitOptions) -> Result<crate::Verdict> {
+        runtime::block_on(self.inner.wait(challenge, user_id, action, options))?
+    }
+}

@@ -12,6 +12,8 @@ pub mod error;
 pub mod options;
 pub mod records;
 pub mod sim;
+pub mod stepup;
 
 pub use error::{ErrorRecord, KINDS};
 pub use records::{DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};
+pub use stepup::{ChallengeRecord, StepUpOptions};

@@ -1,0 +1,120 @@
+//! Step-up in FFI shape: its options (one record, checked by the core's rules) and the
+//! challenge record every binding returns from `begin`.
+
+use std::time::Duration;
+
+use omi_push::{Challenge, Client, Error, StepUp, StepUpConfig, StoreConfig, Throttle, Verdict};
+use serde::{Deserialize, Serialize};
+
+/// Options of a step-up as bindings receive them (milliseconds; `store` is `memory` or a
+/// `redis://` URL). Unset fields take the core's defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StepUpOptions {
+    /// Signing keys (each at least 32 bytes); the first signs, every one verifies.
+    #[serde(skip)]
+    pub keys: Vec<Vec<u8>>,
+    /// Challenges older than this are expired. Default 300 000 (5 minutes).
+    pub max_age_ms: Option<f64>,
+    /// Most unresolved challenges per user. Default 3.
+    pub max_unresolved: Option<u32>,
+    /// Least time between two pushes to one user. Default 10 000; 0 = none.
+    pub min_gap_ms: Option<f64>,
+    /// `memory` (default) or `redis://host:port/db`.
+    pub store: Option<String>,
+}
+
+fn ms(field: &str, v: f64, allow_zero: bool) -> omi_push::Result<Duration> {
+    if allow_zero && v == 0.0 {
+        return Ok(Duration::ZERO);
+    }
+    if !v.is_finite() || v <= 0.0 || v > omi_push::MAX_WAIT.as_secs_f64() * 1000.0 {
+        return Err(Error::Config(format!("{field} must be a positive number of milliseconds, at most a day")));
+    }
+    Ok(Duration::from_secs_f64(v / 1000.0))
+}
+
+impl StepUpOptions {
+    /// The core configuration of these options.
+    pub fn config(&self) -> omi_push::Result<StepUpConfig> {
+        let mut c = StepUpConfig::new(Vec::new());
+        c.keys = self.keys.clone();
+        if let Some(v) = self.max_age_ms {
+            c.max_age = ms("max_age_ms", v, false)?;
+        }
+        let mut t = Throttle::default();
+        if let Some(n) = self.max_unresolved {
+            t.max_unresolved = n;
+        }
+        if let Some(v) = self.min_gap_ms {
+            t.min_gap = ms("min_gap_ms", v, true)?;
+        }
+        c.throttle = t;
+        if let Some(s) = &self.store {
+            c.store = StoreConfig::parse(s)?;
+        }
+        Ok(c)
+    }
+
+    /// The step-up on `client`.
+    pub fn build(&self, client: Client) -> omi_push::Result<StepUp> {
+        StepUp::new(client, self.config()?)
+    }
+}
+
+/// What `begin` returns to a language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChallengeRecord {
+    /// The signed challenge string: safe in a cookie, a form or a URL.
+    pub text: String,
+    pub user_id: String,
+    pub action: String,
+    pub device_id: Option<String>,
+    pub nonce: String,
+    pub issued_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+impl From<Challenge> for ChallengeRecord {
+    fn from(c: Challenge) -> ChallengeRecord {
+        let i = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        ChallengeRecord {
+            text: c.text,
+            issued_at_ms: i(c.claims.issued_at_ms),
+            expires_at_ms: i(c.claims.expires_at_ms),
+            user_id: c.claims.user_id,
+            action: c.claims.action,
+            device_id: c.claims.device_id,
+            nonce: c.claims.nonce,
+        }
+    }
+}
+
+/// The verdict names, in a stable order.
+pub const VERDICTS: [&str; 4] = ["pending", "approved", "rejected", "expired"];
+
+/// A verdict's name.
+pub fn verdict_name(v: Verdict) -> &'static str {
+    v.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_follow_the_core_rules() {
+        let o = StepUpOptions { keys: vec![vec![1; 32]], min_gap_ms: Some(0.0), ..Default::default() };
+        let c = o.config().expect("config");
+        assert_eq!((c.throttle.min_gap, c.max_age), (Duration::ZERO, Duration::from_secs(300)));
+        for bad in [f64::NAN, -1.0, 0.0, 1e12] {
+            let o = StepUpOptions { max_age_ms: Some(bad), ..Default::default() };
+            assert!(matches!(o.config(), Err(Error::Config(_))), "{bad}");
+        }
+        let o = StepUpOptions { store: Some("ftp://x".into()), ..Default::default() };
+        assert!(o.config().is_err());
+        let parsed: StepUpOptions = serde_json::from_str(r#"{"max_unresolved":2,"store":"memory"}"#).expect("json");
+        assert_eq!(parsed.max_unresolved, Some(2));
+        assert!(serde_json::from_str::<StepUpOptions>(r#"{"nope":1}"#).is_err());
+    }
+}
