@@ -5,9 +5,11 @@ simulator's own `control`."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import time
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, List
 
 import pytest
 
@@ -53,11 +55,31 @@ def client_options(sim: Simulator, spec: Dict[str, Any]) -> Dict[str, Any]:
     return options
 
 
+def secrets_of(sim: Simulator) -> List[str]:
+    """What a `"redacted": true` error must not show: the secret and the Basic value."""
+    pair = f"{sim.client_id}:{sim.client_secret}".encode()
+    return [sim.client_secret, base64.b64encode(pair).decode()]
+
+
+def check_redacted(where: str, err: OmiError, secrets: List[str]) -> None:
+    for shown in (str(err), repr(err)):
+        for secret in secrets:
+            assert secret not in shown, f"{where}: the error text shows a secret: {shown}"
+        assert "***" in shown, f"{where}: expected a redacted echo in the error text: {shown}"
+
+
+def check_duration(where: str, step: Dict[str, Any], started: float) -> None:
+    if "max_ms" in step:
+        took_ms = (time.monotonic() - started) * 1000
+        assert took_ms <= step["max_ms"], f"{where}: took {took_ms:.0f} ms, more than max_ms {step['max_ms']}"
+
+
 class Runner:
     def __init__(self, sim: Simulator, run: Callable[[str, Dict[str, Any]], Any]) -> None:
         self.sim = sim
         self.run = run
         self.tickets: Dict[str, PushTicket] = {}
+        self.secrets = secrets_of(sim)
 
     def step(self, index: int, step: Dict[str, Any]) -> None:
         step = dict(step)
@@ -69,16 +91,21 @@ class Runner:
             self.sim.control(step)
             return
         expect = step.get("expect", {})
+        started = time.monotonic()
         try:
             result = self.run(what, step)
         except OmiError as err:
+            check_duration(where, step, started)
             assert "error" in expect, f"{where}: unexpected {err!r}"
             assert err.kind == expect["error"], f"{where}: expected {expect['error']}, got {err!r}"
             if "field" in expect:
                 assert err.field == expect["field"], f"{where}: {err!r}"
             if "scope" in expect:
                 assert err.missing_scope == expect["scope"], f"{where}: {err!r}"
+            if expect.get("redacted"):
+                check_redacted(where, err, self.secrets)
             return
+        check_duration(where, step, started)
         assert "error" not in expect, f"{where}: expected error {expect['error']}, got {result!r}"
         if what == "list_devices":
             if "device_ids" in expect:
