@@ -5,6 +5,7 @@ const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
+const { inspect } = require('node:util')
 const { Client, OmiError } = require('omi-push')
 const { Simulator } = require('omi-push/testing')
 
@@ -59,7 +60,24 @@ async function clientStep(client, step) {
   }
 }
 
-function check(where, expect, result, error) {
+/** What a `"redacted": true` error must not show: the client secret and the Basic value. */
+function secretsOf(sim) {
+  return [sim.clientSecret, Buffer.from(`${sim.clientId}:${sim.clientSecret}`).toString('base64')]
+}
+
+/** No form of the error shows a secret; every text form (not the bare fields) shows the echo. */
+function checkRedacted(where, error, secrets) {
+  const texts = { message: error.message, 'String(error)': String(error), 'util.inspect': inspect(error) }
+  const all = { ...texts, 'own fields': JSON.stringify({ ...error }) }
+  for (const [how, text] of Object.entries(all)) {
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${where}: the error's ${how} shows a secret: ${text}`)
+  }
+  for (const [how, text] of Object.entries(texts)) {
+    assert.ok(text.includes('***'), `${where}: expected a redacted echo in the error's ${how}: ${text}`)
+  }
+}
+
+function check(where, expect, result, error, secrets) {
   if (expect.error !== undefined) {
     assert.ok(error, `${where}: expected error ${expect.error}, got ${JSON.stringify(result && { ...result, ticket: undefined })}`)
     assert.ok(error instanceof OmiError, `${where}: ${error} is not an OmiError`)
@@ -67,6 +85,7 @@ function check(where, expect, result, error) {
     assert.equal(error.code, `OMI_${expect.error.toUpperCase()}`, where)
     if (expect.field !== undefined) assert.equal(error.field, expect.field, where)
     if (expect.scope !== undefined) assert.equal(error.missingScope, expect.scope, where)
+    if (expect.redacted) checkRedacted(where, error, secrets)
     return
   }
   if (error) throw new assert.AssertionError({ message: `${where}: unexpected ${error.name} ${error.code}: ${error.message}` })
@@ -86,6 +105,7 @@ for (const file of files) {
     t.after(() => sim.stop())
     const client = new Client(clientOptions(sim, scenario.client))
     const tickets = new Map()
+    const secrets = secretsOf(sim)
     for (const [i, raw] of scenario.steps.entries()) {
       const step = { ...raw }
       const where = `${file} step ${i} (${step.do})`
@@ -96,13 +116,18 @@ for (const file of files) {
       if (['list_devices', 'send_push', 'status', 'wait'].includes(step.do)) {
         let result
         let error
+        const started = performance.now()
         try {
           result = await clientStep(client, step)
         } catch (e) {
           error = e
         }
+        const tookMs = performance.now() - started
+        if (step.max_ms !== undefined) {
+          assert.ok(tookMs <= step.max_ms, `${where}: took ${Math.round(tookMs)} ms, more than max_ms ${step.max_ms}`)
+        }
         if (result?.ticket && step.save !== undefined) tickets.set(step.save, result.ticket)
-        check(where, step.expect ?? {}, result, error)
+        check(where, step.expect ?? {}, result, error, secrets)
       } else {
         const { ticket: _ticket, ...forSim } = step
         await sim.control(forSim).catch((e) => {
