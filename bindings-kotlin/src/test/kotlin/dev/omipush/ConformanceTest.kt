@@ -2,6 +2,7 @@ package dev.omipush
 
 import dev.omipush.testing.Simulator
 import java.io.File
+import java.util.Base64
 import kotlin.time.Duration.Companion.milliseconds
 import kotlinx.coroutines.runBlocking
 import org.json.JSONObject
@@ -41,6 +42,10 @@ class ConformanceTest {
             OmiClient(clientConfig(sim, scenario.optJSONObject("client") ?: JSONObject())).use { client ->
                 val api: Api = if (blocking) BlockingApi(client) else SuspendApi(client)
                 val tickets = mutableMapOf<String, PushTicket>()
+                val secrets = listOf(
+                    sim.clientSecret,
+                    Base64.getEncoder().encodeToString("${sim.clientId}:${sim.clientSecret}".toByteArray()),
+                )
                 val steps = scenario.getJSONArray("steps")
                 for (i in 0 until steps.length()) {
                     val step = steps.getJSONObject(i)
@@ -49,7 +54,7 @@ class ConformanceTest {
                         step.put("nonce", t.nonce)
                     }
                     try {
-                        runStep(step, api, sim, tickets)
+                        runStep(step, api, sim, tickets, secrets)
                     } catch (e: StepFailed) {
                         throw StepFailed("step $i (${step.getString("do")}): ${e.message}")
                     }
@@ -91,15 +96,29 @@ class ConformanceTest {
         else -> throw StepFailed("`$key` is neither a string nor a repeat object")
     }
 
-    private fun runStep(step: JSONObject, api: Api, sim: Simulator, tickets: MutableMap<String, PushTicket>) {
+    private fun runStep(
+        step: JSONObject,
+        api: Api,
+        sim: Simulator,
+        tickets: MutableMap<String, PushTicket>,
+        secrets: List<String>,
+    ) {
         val expect = step.optJSONObject("expect") ?: JSONObject()
         fun <T> call(block: () -> T, onOk: (T) -> Unit) {
+            val started = System.nanoTime()
+            fun checkDuration() {
+                if (!step.has("max_ms")) return
+                val tookMs = (System.nanoTime() - started) / 1_000_000
+                if (tookMs > step.getLong("max_ms")) throw StepFailed("took $tookMs ms, more than max_ms ${step["max_ms"]}")
+            }
             val result = try {
                 block()
             } catch (e: OmiException) {
-                checkError(e, expect)
+                checkDuration()
+                checkError(e, expect, secrets)
                 return
             }
+            checkDuration()
             if (expect.has("error")) throw StepFailed("expected error ${expect["error"]}, got $result")
             onOk(result)
         }
@@ -142,7 +161,7 @@ class ConformanceTest {
         }
     }
 
-    private fun checkError(e: OmiException, expect: JSONObject) {
+    private fun checkError(e: OmiException, expect: JSONObject, secrets: List<String>) {
         val want = expect.optString("error", "")
         if (want.isEmpty()) throw StepFailed("unexpected ${e.kind} error: ${e.message}")
         if (e.kind != want) throw StepFailed("expected error $want, got ${e.kind}: ${e.message}")
@@ -167,6 +186,12 @@ class ConformanceTest {
         if (expect.has("scope")) {
             val scope = (e as? OmiException.PermissionDenied)?.scope
             if (scope != expect.getString("scope")) throw StepFailed("expected scope ${expect["scope"]}, got $scope")
+        }
+        if (expect.optBoolean("redacted")) {
+            for ((how, text) in listOf("message" to e.message.orEmpty(), "toString()" to e.toString())) {
+                if (secrets.any { it in text }) throw StepFailed("the error's $how shows a secret: $text")
+                if ("***" !in text) throw StepFailed("expected a redacted echo in the error's $how: $text")
+            }
         }
     }
 
