@@ -73,7 +73,13 @@ impl StepUp {
         runtime::block_on(self.inner.devices(user_id))?
     }
 
-    pub fn begin(&self, user_id: &str, action: &str, device_id: Option<&str>, message: &str) -> Result<crate::Challenge> {
+    pub fn begin(
+        &self,
+        user_id: &str,
+        action: &str,
+        device_id: Option<&str>,
+        message: &str,
+    ) -> Result<crate::Challenge> {
         runtime::block_on(self.inner.begin(user_id, action, device_id, message))?
     }
 

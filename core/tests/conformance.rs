@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use omi_push::{Client, ClientOptions, Config, Error, WaitOptions};
+use omi_push::{
+    Client, ClientOptions, Config, Error, StepUp, StepUpConfig, StoreConfig, Throttle, Verdict, WaitOptions,
+};
 use omi_push_sim::{Mode, SimConfig, Simulator};
 use serde_json::{Value, json};
 
@@ -68,7 +70,55 @@ fn unexpected_ok(expect: &Value, got: impl std::fmt::Debug) -> Result<(), String
     }
 }
 
-async fn run(path: &PathBuf) -> Result<(), String> {
+const STEP_UP_KEY: &str = "conformance-step-up-key-0123456789abcdef";
+const OTHER_KEY: &str = "another-step-up-key-0123456789abcdef0123";
+
+/// The step-up of a scenario's `stepup` object (see tests/conformance/README.md).
+fn step_up(client: &Client, spec: &Value, store: &str, key: &str) -> Result<StepUp, String> {
+    let mut config = StepUpConfig::new(key.as_bytes().to_vec());
+    if let Some(ms) = spec.get("max_age_ms").and_then(Value::as_f64) {
+        config.max_age = Duration::from_secs_f64(ms / 1000.0);
+    }
+    config.throttle = Throttle {
+        max_unresolved: spec.get("max_unresolved").and_then(Value::as_u64).map_or(3, |n| n as u32),
+        min_gap: Duration::from_millis(spec.get("min_gap_ms").and_then(Value::as_u64).unwrap_or(0)),
+    };
+    config.store = match store {
+        "memory" => StoreConfig::Memory,
+        "down" => StoreConfig::Redis("redis://127.0.0.1:1/0".into()),
+        _ => StoreConfig::Redis(
+            std::env::var("OMI_PUSH_REDIS_URL").map_err(|_| "OMI_PUSH_REDIS_URL is not set (make test sets it)")?,
+        ),
+    };
+    config.store_prefix = format!("conformance:{}:", omi_push::generate_nonce().map_err(|e| e.to_string())?);
+    StepUp::new(client.clone(), config).map_err(|e| e.to_string())
+}
+
+/// A saved challenge, changed as a step's `edit` says.
+fn edited(text: &str, edit: Option<&str>) -> String {
+    match edit {
+        Some("flip") => {
+            let mid = text.len() / 2;
+            let c = if &text[mid..mid + 1] == "A" { "B" } else { "A" };
+            format!("{}{c}{}", &text[..mid], &text[mid + 1..])
+        }
+        Some("truncate") => text[..text.len().saturating_sub(5)].to_string(),
+        Some("huge") => "x".repeat(1 << 20),
+        _ => text.to_string(),
+    }
+}
+
+fn verdict_check(r: Result<Verdict, Error>, expect: &Value) -> Result<(), String> {
+    match r {
+        Ok(v) => unexpected_ok(expect, v).and_then(|_| match expect.get("verdict").and_then(Value::as_str) {
+            Some(want) if want != v.as_str() => Err(format!("verdict {}, expected {want}", v.as_str())),
+            _ => Ok(()),
+        }),
+        Err(e) => check_error(&e, expect),
+    }
+}
+
+async fn run(path: &PathBuf, store: &str) -> Result<(), String> {
     let scenario: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut sim_config: SimConfig = serde_json::from_value(scenario["sim"].clone()).map_err(|e| e.to_string())?;
     sim_config.mode = Mode::Test;
@@ -91,6 +141,13 @@ async fn run(path: &PathBuf) -> Result<(), String> {
     let options: ClientOptions = serde_json::from_value(Value::Object(options)).map_err(|e| e.to_string())?;
     let client = Client::new(Config::from_options(options).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
 
+    let spec = scenario.get("stepup").cloned().unwrap_or(Value::Null);
+    let step_ups = if spec.is_null() {
+        None
+    } else {
+        Some((step_up(&client, &spec, store, STEP_UP_KEY)?, step_up(&client, &spec, store, OTHER_KEY)?))
+    };
+    let mut challenges: HashMap<String, String> = HashMap::new();
     let mut tickets: HashMap<String, String> = HashMap::new();
     for (i, step) in scenario["steps"].as_array().unwrap().iter().enumerate() {
         let mut step = step.clone();
@@ -161,6 +218,32 @@ async fn run(path: &PathBuf) -> Result<(), String> {
                     Err(e) => check_error(&e, &expect),
                 }
             }
+            "stepup_begin" | "stepup_check" | "stepup_wait" => {
+                let (main, other) = step_ups.as_ref().ok_or("a step-up step needs a `stepup` object")?;
+                let (user, action) = (s("user_id").unwrap_or_default(), s("action").unwrap_or_default());
+                if step["do"] == "stepup_begin" {
+                    let su = if step.get("other_key").and_then(Value::as_bool) == Some(true) { other } else { main };
+                    match su.begin(&user, &action, s("device_id").as_deref(), &s("message").unwrap_or_default()).await {
+                        Ok(c) => unexpected_ok(&expect, &c).map(|_| {
+                            let name = s("save").unwrap_or_default();
+                            tickets.insert(name.clone(), c.claims.nonce.clone());
+                            challenges.insert(name, c.text);
+                        }),
+                        Err(e) => check_error(&e, &expect),
+                    }
+                } else {
+                    let name = s("challenge").unwrap_or_default();
+                    let text = challenges.get(&name).ok_or(format!("no challenge {name}"))?;
+                    let text = edited(text, step.get("edit").and_then(Value::as_str));
+                    let r = if step["do"] == "stepup_check" {
+                        main.check(&text, &user, &action).await
+                    } else {
+                        let t = Duration::from_millis(step["timeout_ms"].as_u64().unwrap_or(5000));
+                        main.wait(&text, &user, &action, WaitOptions::default().timeout(t)).await
+                    };
+                    verdict_check(r, &expect)
+                }
+            }
             _ => {
                 let step = step.clone();
                 let sim = &sim;
@@ -185,11 +268,22 @@ async fn every_conformance_scenario() {
     let mut failures = Vec::new();
     for path in &files {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        match run(path).await {
-            Ok(()) => println!("scenario {name}: ok"),
-            Err(e) => {
-                println!("scenario {name}: FAILED: {e}");
-                failures.push(format!("{name}: {e}"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let scenario: Value = serde_json::from_str(&text).unwrap();
+        let stores: Vec<String> = match scenario.get("stepup") {
+            None => vec!["memory".into()],
+            Some(spec) => match spec.get("store").and_then(Value::as_str) {
+                Some(store) => vec![store.to_string()],
+                None => vec!["memory".into(), "redis".into()],
+            },
+        };
+        for store in stores {
+            match run(path, &store).await {
+                Ok(()) => println!("scenario {name} [{store}]: ok"),
+                Err(e) => {
+                    println!("scenario {name} [{store}]: FAILED: {e}");
+                    failures.push(format!("{name} [{store}]: {e}"));
+                }
             }
         }
     }

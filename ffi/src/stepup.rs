@@ -22,6 +22,8 @@ pub struct StepUpOptions {
     pub min_gap_ms: Option<f64>,
     /// `memory` (default) or `redis://host:port/db`.
     pub store: Option<String>,
+    /// Prefix of every Redis key. Default `omi-push:stepup:`.
+    pub store_prefix: Option<String>,
 }
 
 fn ms(field: &str, v: f64, allow_zero: bool) -> omi_push::Result<Duration> {
@@ -52,6 +54,9 @@ impl StepUpOptions {
         c.throttle = t;
         if let Some(s) = &self.store {
             c.store = StoreConfig::parse(s)?;
+        }
+        if let Some(p) = &self.store_prefix {
+            c.store_prefix = p.clone();
         }
         Ok(c)
     }

@@ -62,6 +62,9 @@ pub struct StepUpConfig {
     /// The push throttle (default: at most 3 unresolved challenges per user, 10 s apart).
     pub throttle: Throttle,
     pub store: StoreConfig,
+    /// Prefix of every Redis key (default `omi-push:stepup:`): apps, or test runs, that share
+    /// one Redis keep apart by it.
+    pub store_prefix: String,
 }
 
 impl StepUpConfig {
@@ -71,6 +74,7 @@ impl StepUpConfig {
             max_age: Duration::from_secs(300),
             throttle: Throttle::default(),
             store: StoreConfig::Memory,
+            store_prefix: REDIS_PREFIX.to_string(),
         }
     }
 }
@@ -155,7 +159,13 @@ impl StepUp {
         }
         let store: Box<dyn Store> = match &config.store {
             StoreConfig::Memory => Box::new(MemoryStore::default()),
-            StoreConfig::Redis(url) => Box::new(RedisStore::new(url)?),
+            StoreConfig::Redis(url) => {
+                let p = &config.store_prefix;
+                if p.is_empty() || p.len() > 128 || p.chars().any(|c| c.is_control() || c.is_whitespace()) {
+                    return Err(Error::Config("store_prefix must be 1 to 128 visible characters".into()));
+                }
+                Box::new(RedisStore::new(url, p)?)
+            }
         };
         Ok(StepUp {
             inner: Arc::new(Inner { client, keys, max_age: config.max_age, throttle: config.throttle, store }),

@@ -189,14 +189,14 @@ fn unavailable(e: impl std::fmt::Display) -> Error {
 }
 
 impl RedisStore {
-    pub(crate) fn new(url: &str) -> Result<RedisStore> {
+    pub(crate) fn new(url: &str, prefix: &str) -> Result<RedisStore> {
         let client =
             redis::Client::open(url).map_err(|e| Error::Config(format!("not a Redis URL: {}", e.category())))?;
         Ok(RedisStore {
             client,
             conn: tokio::sync::Mutex::new(None),
             reserve: redis::Script::new(RESERVE),
-            prefix: REDIS_PREFIX.to_string(),
+            prefix: prefix.to_string(),
         })
     }
 
