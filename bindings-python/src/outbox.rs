@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, TryLockError};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
+use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 
 use crate::logging::{self, Record};
@@ -160,8 +161,9 @@ fn forward() {
                 continue;
             }
         }
-        // `None` once the interpreter is exiting: nobody is left to deliver to.
-        if runtime::attach_from_runtime(flush).is_none() {
+        // `None` once the interpreter is exiting: nobody is left to deliver to. Signal
+        // handlers run only in the main thread, so no handler's exception is dropped here.
+        if runtime::attach_from_runtime(|py| drop(flush(py))).is_none() {
             return;
         }
     }
@@ -170,9 +172,14 @@ fn forward() {
 /// Delivers every queued item, in order, from this thread (which holds the GIL). Returns at
 /// once when the queue is empty; when another thread is delivering, waits for it without the
 /// GIL, so that what was queued before this call has been delivered when it returns.
-pub fn flush(py: Python<'_>) {
+///
+/// In the main thread, Python runs a pending signal handler inside the first Python code it
+/// executes, here `logging`'s or asyncio's: the exception of such a handler (Ctrl-C's
+/// `KeyboardInterrupt`, the `SystemExit` of a handler that calls `sys.exit`) is returned, after
+/// the rest of the queue, for the caller to raise, as `check_signals` would have.
+pub fn flush(py: Python<'_>) -> PyResult<()> {
     if queued() == 0 || IN_DRAIN.with(Cell::get) {
-        return;
+        return Ok(());
     }
     let lock = drain_lock();
     let _draining = loop {
@@ -184,15 +191,15 @@ pub fn flush(py: Python<'_>) {
         }
     };
     IN_DRAIN.with(|d| d.set(true));
+    let mut interrupt = None;
     // Results for one event loop that follow each other go to it in one call.
     let mut batch: Option<Batch> = None;
     while let Some(item) = QUEUE.with(VecDeque::pop_front) {
         match item {
             Item::Log(record) => {
                 LOGS_QUEUED.fetch_sub(1, Ordering::SeqCst);
-                runtime::resolve_batch(py, batch.take());
-                // A failure (handlers' own errors are already reported by `logging`) drops it.
-                let _ = logging::emit(py, record);
+                keep_interrupt(py, runtime::resolve_batch(py, batch.take()), &mut interrupt);
+                keep_interrupt(py, logging::emit(py, record), &mut interrupt);
             }
             Item::Result { event_loop, future, settle } => {
                 RESULTS_QUEUED.fetch_sub(1, Ordering::SeqCst);
@@ -200,19 +207,33 @@ pub fn flush(py: Python<'_>) {
                 match &mut batch {
                     Some((l, results)) if l.is(&event_loop) => results.push((future, settled)),
                     _ => {
-                        runtime::resolve_batch(py, batch.take());
+                        keep_interrupt(py, runtime::resolve_batch(py, batch.take()), &mut interrupt);
                         batch = Some((event_loop, vec![(future, settled)]));
                     }
                 }
             }
         }
     }
-    runtime::resolve_batch(py, batch);
+    keep_interrupt(py, runtime::resolve_batch(py, batch), &mut interrupt);
     let dropped = LOGS_DROPPED.swap(0, Ordering::Relaxed);
     if dropped > 0 {
-        let _ = logging::emit(py, logging::dropped_record(dropped));
+        keep_interrupt(py, logging::emit(py, logging::dropped_record(dropped)), &mut interrupt);
     }
     IN_DRAIN.with(|d| d.set(false));
+    interrupt.map_or(Ok(()), Err)
+}
+
+/// Keeps the first error that is not an `Exception` (`KeyboardInterrupt`, `SystemExit`): it
+/// comes from a signal handler or `sys.exit`, not from the delivery, and must reach the caller.
+/// Other failures drop the item: `logging` has already reported its handlers' own errors, and
+/// a closed event loop has nobody waiting for its results.
+fn keep_interrupt(py: Python<'_>, result: PyResult<()>, first: &mut Option<PyErr>) {
+    if let Err(e) = result
+        && first.is_none()
+        && !e.is_instance_of::<PyException>(py)
+    {
+        *first = Some(e);
+    }
 }
 
 fn drain_lock() -> Arc<Mutex<()>> {

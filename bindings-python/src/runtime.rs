@@ -48,7 +48,7 @@ where
     let mut task = omi_push::runtime::spawn(future).py_err(py)?;
     if !is_main_thread(py)? {
         let joined = py.detach(move || task.join());
-        crate::outbox::flush(py);
+        crate::outbox::flush(py)?;
         return match joined {
             Ok(result) => result.py_err(py),
             Err(e) => Err(to_py(py, e)),
@@ -56,7 +56,8 @@ where
     }
     loop {
         let slice = py.detach(|| task.wait_slice(SIGNAL_SLICE));
-        crate::outbox::flush(py);
+        // A signal handler may run inside the delivery of log records rather than below.
+        crate::outbox::flush(py)?;
         match slice {
             Ok(Some(result)) => return result.py_err(py),
             Ok(None) => py.check_signals()?,
@@ -98,8 +99,8 @@ pub fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
 /// it, results and log events that runtime workers produce are dropped: nobody is left to
 /// receive them.
 #[pyfunction]
-pub fn close_gate(py: Python<'_>) {
-    crate::outbox::flush(py);
+pub fn close_gate(py: Python<'_>) -> PyResult<()> {
+    let flushed = crate::outbox::flush(py);
     GATE.fetch_or(CLOSED, Ordering::SeqCst);
     py.detach(|| {
         let deadline = Instant::now() + Duration::from_secs(2);
@@ -107,6 +108,7 @@ pub fn close_gate(py: Python<'_>) {
             std::thread::sleep(Duration::from_millis(1));
         }
     });
+    flushed
 }
 
 /// In a child process after `fork`: the foreign threads counted as inside Python were the
@@ -155,11 +157,12 @@ pub type Settled = (Py<PyAny>, PyResult<Py<PyAny>>);
 pub type Batch = (Py<PyAny>, Vec<Settled>);
 
 /// Asks the event loop to set these futures' results (from any thread holding the GIL).
-pub fn resolve_batch(py: Python<'_>, batch: Option<Batch>) {
-    let Some((event_loop, results)) = batch else { return };
+/// Fails when the loop is closed (nobody waits for the results then), or with the exception
+/// of a signal handler that ran meanwhile.
+pub fn resolve_batch(py: Python<'_>, batch: Option<Batch>) -> PyResult<()> {
+    let Some((event_loop, results)) = batch else { return Ok(()) };
     let resolver = Resolver { results: Mutex::new(results) };
-    // Fails only when the loop is closed; then nobody waits for the results.
-    let _ = event_loop.call_method1(py, "call_soon_threadsafe", (resolver,));
+    event_loop.call_method1(py, "call_soon_threadsafe", (resolver,)).map(drop)
 }
 
 /// Sets asyncio futures' results on the loop's thread, except those cancelled meanwhile.

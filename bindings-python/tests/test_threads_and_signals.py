@@ -123,3 +123,71 @@ def test_ctrl_c_with_default_handler_ends_the_script(sim: Simulator) -> None:
     result = script.finish(timeout=10)
     assert result.returncode != 0 and "KeyboardInterrupt" in result.stderr
     assert "panic" not in result.stderr.lower()
+
+
+# Python runs a pending signal handler inside whatever Python code runs next; during a wait
+# that is often `logging`, called to hand over the library's records. A slow handler makes
+# the signal land there almost every time.
+SLOW_LOGGING = """
+import logging, time
+
+class Slow(logging.Handler):
+    def emit(self, record):
+        time.sleep(0.02)
+
+logging.getLogger("omi_push").addHandler(Slow())
+logging.getLogger("omi_push").setLevel(logging.DEBUG)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_is_not_lost_in_logging(sim: Simulator) -> None:
+    script = Script(
+        SLOW_LOGGING
+        + """
+import sys
+from omi_push import Client
+client = Client(sys.argv[1], client_id=sys.argv[2], client_secret=sys.argv[3])
+ticket = client.send_push("user-1", "m", device_id="dev-1")
+print("WAITING", flush=True)
+try:
+    client.wait_for_confirmation(ticket, timeout=20, poll_interval=0.05)
+    print("RETURNED", flush=True)
+except KeyboardInterrupt:
+    print("INTERRUPTED", flush=True)
+""",
+        [sim.base_url, sim.client_id, sim.client_secret],
+    )
+    script.expect_line("WAITING")
+    time.sleep(0.5)
+    sent = time.monotonic()
+    script.proc.send_signal(signal.SIGINT)
+    script.expect_line("INTERRUPTED", timeout=10)
+    assert time.monotonic() - sent < 2.0
+    assert script.finish().returncode == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sys_exit_in_a_signal_handler_ends_a_wait(sim: Simulator) -> None:
+    """What gunicorn's sync worker does on SIGQUIT/SIGINT: its handler calls sys.exit."""
+    script = Script(
+        SLOW_LOGGING
+        + """
+import signal, sys
+from omi_push import Client
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
+client = Client(sys.argv[1], client_id=sys.argv[2], client_secret=sys.argv[3])
+ticket = client.send_push("user-1", "m", device_id="dev-1")
+print("WAITING", flush=True)
+client.wait_for_confirmation(ticket, timeout=20, poll_interval=0.05)
+print("RETURNED", flush=True)
+""",
+        [sim.base_url, sim.client_id, sim.client_secret],
+    )
+    script.expect_line("WAITING")
+    time.sleep(0.5)
+    sent = time.monotonic()
+    script.proc.send_signal(signal.SIGTERM)
+    result = script.finish(timeout=10)
+    assert time.monotonic() - sent < 2.0
+    assert result.returncode == 3 and "RETURNED" not in result.stdout, result.stderr
