@@ -1,56 +1,55 @@
-//! The one place where core (and simulator) errors become FFI errors. The Kotlin façade turns
-//! `NativeError::Failure` into the sealed `OmiException` hierarchy by its `kind`.
+//! The one place where core errors become FFI errors: the shared error record
+//! (`omi_push_ffi::ErrorRecord`, the core's own kind, retryable and status values) as a uniffi
+//! error. The Kotlin façade builds its `OmiException` of the record's kind from these fields.
 
 use omi_push::Error;
+use omi_push_ffi::ErrorRecord;
 
-/// A core error, flattened: `kind` is the core's stable `ErrorKind::as_str()`, the other
-/// fields are the core's accessors. Never carries the client secret or a token (the core's
+/// A core error as its shared record. Never carries the client secret or a token (the core's
 /// error text never holds them).
 #[derive(Debug, uniffi::Error)]
 pub enum NativeError {
     Failure {
         kind: String,
+        code: String,
+        /// The core's message (`message` would clash with the JVM exception's own).
         text: String,
         retryable: bool,
+        status: Option<u16>,
+        server_code: Option<String>,
+        request_id: Option<String>,
+        retry_after_ms: Option<f64>,
+        missing_scope: Option<String>,
         field: Option<String>,
         reason: Option<String>,
-        status: Option<i32>,
-        code: Option<String>,
-        request_id: Option<String>,
-        retry_after_ms: Option<i64>,
-        scope: Option<String>,
         connect: bool,
         timeout: bool,
     },
 }
 
-/// Converts a core error for the FFI.
-pub(crate) trait IntoNative {
-    fn into_native(self) -> NativeError;
-}
-
-impl IntoNative for Error {
-    fn into_native(self) -> NativeError {
+impl From<ErrorRecord> for NativeError {
+    fn from(r: ErrorRecord) -> Self {
         NativeError::Failure {
-            kind: self.kind().as_str().to_string(),
-            text: self.to_string(),
-            retryable: self.is_retryable(),
-            field: self.field().map(str::to_string),
-            reason: self.reason().map(str::to_string),
-            status: self.status().map(i32::from),
-            code: self.code().map(str::to_string),
-            request_id: self.request_id().map(str::to_string),
-            retry_after_ms: self.retry_after().map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
-            scope: self.missing_scope().map(str::to_string),
-            connect: self.is_connect(),
-            timeout: self.is_timeout(),
+            kind: r.kind.to_string(),
+            code: r.code,
+            text: r.message,
+            retryable: r.retryable,
+            status: r.status,
+            server_code: r.server_code,
+            request_id: r.request_id,
+            retry_after_ms: r.retry_after_ms,
+            missing_scope: r.missing_scope,
+            field: r.field,
+            reason: r.reason,
+            connect: r.connect,
+            timeout: r.timeout,
         }
     }
 }
 
 impl From<Error> for NativeError {
     fn from(e: Error) -> Self {
-        e.into_native()
+        ErrorRecord::from(&e).into()
     }
 }
 

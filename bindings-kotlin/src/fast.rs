@@ -33,7 +33,7 @@ use uniffi::{Lift, Lower};
 
 use crate::UniFfiTag;
 use crate::client::wait_options;
-use crate::error::{IntoNative, NativeError};
+use crate::error::NativeError;
 use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket};
 
 /// `fn callback(id: Long, status: Int, data: Pointer?, len: Int)` on the JVM side. `data` is
@@ -144,7 +144,7 @@ fn err(e: NativeError) -> Delivery {
 fn result<T: Lower<UniFfiTag>>(r: omi_push::Result<T>) -> Delivery {
     match r {
         Ok(v) => ok(v),
-        Err(e) => err(e.into_native()),
+        Err(e) => err(e.into()),
     }
 }
 
@@ -212,7 +212,7 @@ fn start(client: i64, op: i32, id: i64, args: &[u8]) -> i32 {
     let rt = match runtime::shared() {
         Ok(rt) => rt,
         Err(e) => {
-            let (status, payload) = err(e.into_native());
+            let (status, payload) = err(e.into());
             deliver(completion, id, status, &payload);
             return START_OK;
         }

@@ -230,3 +230,27 @@ pub fn testing_panic(message: String) {
 pub async fn testing_panic_async(message: String) {
     panic!("{message}");
 }
+
+/// The error kinds of the shared error record, in its stable order (`omi_push_ffi::KINDS`).
+#[uniffi::export]
+pub fn testing_error_kinds() -> Vec<String> {
+    omi_push_ffi::KINDS.iter().map(|k| (*k).to_string()).collect()
+}
+
+/// Fails with the sample error of `kind` (`omi_push_ffi::error::sample`) through the normal
+/// conversion: the cross-language error probe.
+#[uniffi::export]
+pub fn testing_raise_sample(kind: String) -> Result<(), crate::error::NativeError> {
+    match omi_push_ffi::error::sample(&kind) {
+        Some(e) => Err(e.into()),
+        None => {
+            Err(omi_push::Error::InvalidArgument { field: "kind".into(), reason: "not an error kind".into() }.into())
+        }
+    }
+}
+
+/// The shared record of the sample error of `kind`, as JSON (`null` for an unknown kind).
+#[uniffi::export]
+pub fn testing_sample_record_json(kind: String) -> String {
+    omi_push_ffi::error::sample_record(&kind).map_or_else(|| "null".to_string(), |r| r.to_json().to_string())
+}

@@ -114,7 +114,7 @@ internal object FastPath {
                     pending.remove(id)
                     cont.resumeWithException(
                         if (rc == START_CLOSED) IllegalStateException("this OmiClient is closed")
-                        else OmiException.Protocol("internal error in omi-push; please report it: start failed ($rc)", null),
+                        else ErrorFields.internal("internal error in omi-push; please report it: start failed ($rc)"),
                     )
                 }
             }
@@ -123,7 +123,7 @@ internal object FastPath {
         return when (result.status) {
             STATUS_OK -> converter.read(buf)
             STATUS_ERROR -> throw FfiConverterTypeNativeError.read(buf).toOmi()
-            else -> throw OmiException.Protocol(String(result.payload, Charsets.UTF_8), null)
+            else -> throw ErrorFields.internal(String(result.payload, Charsets.UTF_8))
         }
     }
 }

@@ -149,7 +149,7 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
             while (true) {
                 if (Thread.currentThread().isInterrupted) {
                     task.cancel()
-                    throw OmiException.Cancelled("the waiting thread was interrupted")
+                    throw ErrorFields.cancelled("the waiting thread was interrupted")
                 }
                 native { task.waitSlice(INTERRUPT_CHECK_MS) }?.let { return it.toPublic() }
             }

@@ -94,13 +94,14 @@ class ClientTest : SimulatorTest() {
         val notFound = assertThrows<OmiException.NotFound> { client.listDevicesBlocking("nobody") }
         assertEquals("not_found", notFound.kind)
         assertEquals(404, notFound.status)
-        assertEquals("USER_NOT_FOUND", notFound.code)
+        assertEquals("USER_NOT_FOUND", notFound.serverCode)
+        assertEquals("OMI_NOT_FOUND", notFound.code)
         assertTrue(notFound.requestId!!.startsWith("sim-"), notFound.requestId)
-        assertFalse(notFound.isRetryable)
+        assertFalse(notFound.retryable)
 
         val invalid = assertThrows<OmiException.InvalidArgument> { client.sendPush("user-1", "", deviceId = "dev-1") }
         assertEquals("message", invalid.field)
-        assertTrue(invalid.reason.isNotEmpty())
+        assertTrue(invalid.reason!!.isNotEmpty())
 
         val tooLong = assertThrows<OmiException.InvalidArgument> {
             client.waitForConfirmation("AAAAAAAAAAAAAAAAAAAAAAAA", timeout = Duration.INFINITE)
@@ -117,7 +118,7 @@ class ClientTest : SimulatorTest() {
         val limited = OmiClient(sim.clientConfig().copy(scopes = listOf("credential:omi:devices:get")))
         limited.use {
             val denied = assertThrows<OmiException.PermissionDenied> { it.sendPushBlocking("user-1", "hi", "dev-1") }
-            assertEquals("credential:omi:push-notification:device:post", denied.scope)
+            assertEquals("credential:omi:push-notification:device:post", denied.missingScope)
             assertEquals(403, denied.status)
         }
 
@@ -128,12 +129,12 @@ class ClientTest : SimulatorTest() {
             assertEquals(429, rate.status)
             assertEquals(3.seconds, rate.retryAfter)
             assertEquals(3000L, rate.retryAfterMillis)
-            assertTrue(rate.isRetryable)
+            assertTrue(rate.retryable)
 
             sim.addFault(Fault(route = "devices", status = 500, times = 1))
             val server = assertThrows<OmiException.Server> { c.listDevicesBlocking("user-1") }
             assertEquals(500, server.status)
-            assertTrue(server.isRetryable)
+            assertTrue(server.retryable)
 
             sim.addFault(Fault(route = "devices", malformed = true, times = 1))
             assertThrows<OmiException.Protocol> { c.listDevicesBlocking("user-1") }
@@ -142,7 +143,7 @@ class ClientTest : SimulatorTest() {
         val closedPort = Simulator.start().use { it.baseUrl }
         OmiClient(OmiConfig(closedPort, clientId = "x", clientSecret = "y", maxRetries = 0)).use { c ->
             val transport = assertThrows<OmiException.Transport> { c.listDevicesBlocking("user-1") }
-            assertTrue(transport.isConnect, transport.message)
+            assertTrue(transport.connect, transport.message)
             assertEquals("transport", transport.kind)
         }
     }

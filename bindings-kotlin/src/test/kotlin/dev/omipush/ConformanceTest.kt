@@ -176,15 +176,21 @@ class ConformanceTest {
             "transport" -> OmiException.Transport::class
             "protocol" -> OmiException.Protocol::class
             "cancelled" -> OmiException.Cancelled::class
+            "internal" -> OmiException.Internal::class
+            "invalid_challenge" -> OmiException.InvalidChallenge::class
+            "challenge_mismatch" -> OmiException.ChallengeMismatch::class
+            "already_used" -> OmiException.AlreadyUsed::class
+            "throttled" -> OmiException.Throttled::class
+            "store_unavailable" -> OmiException.StoreUnavailable::class
             else -> throw StepFailed("unknown error kind $want")
         }
         if (!expectedClass.isInstance(e)) throw StepFailed("$want raised as ${e::class.simpleName}")
         if (expect.has("field")) {
-            val field = (e as? OmiException.InvalidArgument)?.field
+            val field = e.field
             if (field != expect.getString("field")) throw StepFailed("expected field ${expect["field"]}, got $field")
         }
         if (expect.has("scope")) {
-            val scope = (e as? OmiException.PermissionDenied)?.scope
+            val scope = e.missingScope
             if (scope != expect.getString("scope")) throw StepFailed("expected scope ${expect["scope"]}, got $scope")
         }
         if (expect.optBoolean("redacted")) {

@@ -68,7 +68,7 @@ class FastPathTest : SimulatorTest() {
             runBlocking { FastPath.call(0, FastPath.OP_TESTING_PANIC, FastPath.Args().add(FfiConverterString, "boom-fast"), FfiConverterString) }
         }
         val id = client.fastId
-        val panic = assertThrows<OmiException.Protocol> {
+        val panic = assertThrows<OmiException.Internal> {
             runBlocking { FastPath.call(id, FastPath.OP_TESTING_PANIC, FastPath.Args().add(FfiConverterString, "boom-fast"), FfiConverterString) }
         }
         assertTrue(panic.message!!.contains("boom-fast"), panic.message)

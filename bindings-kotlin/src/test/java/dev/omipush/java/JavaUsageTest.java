@@ -47,7 +47,8 @@ class JavaUsageTest {
             assertEquals(ticket, again);
 
             OmiException.NotFound e = assertThrows(OmiException.NotFound.class, () -> client.listDevicesBlocking("nobody"));
-            assertEquals("USER_NOT_FOUND", e.getCode());
+            assertEquals("USER_NOT_FOUND", e.getServerCode());
+            assertEquals("OMI_NOT_FOUND", e.getCode());
             assertEquals(Integer.valueOf(404), e.getStatus());
         }
     }
