@@ -262,3 +262,19 @@ async fn p8_after_stop_every_call_fails() {
         assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
     }
 }
+
+// Token exchange: ids and secrets with `: % + / = & ~ é` and a space work with both client
+// authentication methods (the Basic value is percent-encoded with a space as %20, so form and
+// plain percent decoders agree).
+#[tokio::test]
+async fn special_characters_in_client_id_and_secret_work_with_basic_and_post() {
+    let mut config = SimConfig::testing();
+    config.client_id = "app id:%+/=&~é".into();
+    config.client_secret = Some("s3cret with space:%+/=&~é".into());
+    let sim = Simulator::start(config).await.expect("sim");
+    for auth in [omi_push::ClientAuth::Basic, omi_push::ClientAuth::Post] {
+        let c = sim_client(&sim, |b| b.client_auth(auth));
+        let devices = c.list_devices("user-1").await.unwrap_or_else(|e| panic!("{auth:?}: {e}"));
+        assert!(!devices.is_empty());
+    }
+}
