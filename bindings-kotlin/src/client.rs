@@ -5,12 +5,13 @@
 //! `Thread.interrupt()` stops it.
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
-use omi_push::{Client, Config, Outcome, WaitOptions, runtime};
+use omi_push::{Client, Outcome, runtime};
 
 use crate::config::NativeOptions;
 use crate::error::NativeError;
-use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket, millis};
+use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket};
 
 #[derive(uniffi::Object)]
 pub struct NativeClient {
@@ -25,10 +26,6 @@ impl Drop for NativeClient {
     }
 }
 
-pub(crate) fn wait_options(timeout_ms: Option<f64>, poll_interval_ms: Option<f64>) -> WaitOptions {
-    WaitOptions { timeout: timeout_ms.map(millis), poll_interval: poll_interval_ms.map(millis), cancel: None }
-}
-
 #[uniffi::export]
 impl NativeClient {
     #[uniffi::constructor]
@@ -38,8 +35,7 @@ impl NativeClient {
         access_token: Option<String>,
     ) -> Result<Self, NativeError> {
         crate::logging::init_from_env();
-        let config = Config::from_options(options.into_core(client_secret, access_token)?)?;
-        let inner = Client::new(config)?;
+        let inner = omi_push_ffi::options::client(options.into_core(client_secret, access_token)?)?;
         Ok(NativeClient { fast_id: crate::fast::register(inner.clone()), inner })
     }
 
@@ -77,7 +73,7 @@ impl NativeClient {
         poll_interval_ms: Option<f64>,
     ) -> Result<Arc<NativeWait>, NativeError> {
         let c = self.inner.clone();
-        let options = wait_options(timeout_ms, poll_interval_ms);
+        let options = omi_push_ffi::options::wait(timeout_ms, poll_interval_ms, None)?;
         let task = runtime::spawn(async move { c.wait_for_confirmation(&nonce, options).await })?;
         Ok(Arc::new(NativeWait { task: Mutex::new(task) }))
     }
@@ -94,7 +90,7 @@ impl NativeWait {
     /// Blocks for at most `slice_ms`: the outcome once the wait has ended, `None` while it runs.
     pub fn wait_slice(&self, slice_ms: f64) -> Result<Option<NativeOutcome>, NativeError> {
         let mut task = self.task.lock().unwrap_or_else(PoisonError::into_inner);
-        match task.wait_slice(millis(slice_ms))? {
+        match task.wait_slice(Duration::from_secs_f64(slice_ms.clamp(0.0, 1000.0) / 1000.0))? {
             None => Ok(None),
             Some(result) => Ok(Some(result?.into())),
         }

@@ -23,9 +23,12 @@ pub struct NativeOptions {
     pub token_url: Option<String>,
     pub scopes: Option<Vec<String>>,
     pub request_timeout_ms: Option<f64>,
+    pub connect_timeout_ms: Option<f64>,
     pub poll_interval_ms: Option<f64>,
     pub wait_timeout_ms: Option<f64>,
+    pub call_timeout_ms: Option<f64>,
     pub max_retries: Option<i32>,
+    pub max_response_bytes: Option<i64>,
     pub paths: Option<NativePaths>,
     pub max_message_chars: Option<i32>,
     pub allow_insecure_http: Option<bool>,
@@ -44,6 +47,10 @@ impl NativeOptions {
             None => None,
             Some(n) => Some(u32::try_from(n).map_err(|_| config_err("max_retries must not be negative"))?),
         };
+        let max_response_bytes = match self.max_response_bytes {
+            None => None,
+            Some(n) => Some(usize::try_from(n).map_err(|_| config_err("max_response_bytes must not be negative"))?),
+        };
         let max_message_chars = match self.max_message_chars {
             None => None,
             Some(n) => Some(usize::try_from(n).map_err(|_| config_err("max_message_chars must not be negative"))?),
@@ -57,16 +64,17 @@ impl NativeOptions {
             token_url: self.token_url,
             scopes: self.scopes,
             request_timeout_ms: self.request_timeout_ms,
-            connect_timeout_ms: None,
+            connect_timeout_ms: self.connect_timeout_ms,
             poll_interval_ms: self.poll_interval_ms,
             wait_timeout_ms: self.wait_timeout_ms,
+            call_timeout_ms: self.call_timeout_ms,
             max_retries,
+            max_response_bytes,
             paths: self.paths.map(NativePaths::into_core),
             max_message_chars,
             allow_insecure_http: self.allow_insecure_http,
             ca_cert_pem: self.ca_cert_pem,
             user_agent_suffix: self.user_agent_suffix,
-            ..ClientOptions::default()
         })
     }
 }

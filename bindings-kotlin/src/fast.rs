@@ -32,7 +32,6 @@ use tokio::task::AbortHandle;
 use uniffi::{Lift, Lower};
 
 use crate::UniFfiTag;
-use crate::client::wait_options;
 use crate::error::NativeError;
 use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket};
 
@@ -184,10 +183,13 @@ fn work(client: Client, op: i32, mut args: &[u8]) -> Option<Work> {
         OP_WAIT => {
             let (nonce, timeout_ms, poll_interval_ms): (String, Option<f64>, Option<f64>) =
                 (read(a)?, read(a)?, read(a)?);
-            let options = wait_options(timeout_ms, poll_interval_ms);
-            Box::pin(
-                async move { result(client.wait_for_confirmation(&nonce, options).await.map(NativeOutcome::from)) },
-            )
+            let options = omi_push_ffi::options::wait(timeout_ms, poll_interval_ms, None);
+            Box::pin(async move {
+                match options {
+                    Ok(options) => result(client.wait_for_confirmation(&nonce, options).await.map(NativeOutcome::from)),
+                    Err(e) => result::<NativeOutcome>(Err(e)),
+                }
+            })
         }
         OP_TESTING_PANIC => {
             let message: String = read(a)?;

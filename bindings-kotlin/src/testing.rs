@@ -254,3 +254,10 @@ pub fn testing_raise_sample(kind: String) -> Result<(), crate::error::NativeErro
 pub fn testing_sample_record_json(kind: String) -> String {
     omi_push_ffi::error::sample_record(&kind).map_or_else(|| "null".to_string(), |r| r.to_json().to_string())
 }
+
+/// The core's client option names (`omi_push_ffi::options::client_option_names`), for the test
+/// that `OmiConfig` covers every one.
+#[uniffi::export]
+pub fn testing_client_option_names() -> Vec<String> {
+    omi_push_ffi::options::client_option_names()
+}

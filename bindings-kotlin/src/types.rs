@@ -1,9 +1,10 @@
-//! Records the core returns, in FFI shape (no unsigned 64-bit values), and the ticket's string
-//! form (the core's `Display` / `PushTicket::parse`).
+//! The shared result records (`omi_push_ffi::records`: numbers every language carries, the
+//! derived flags `is_final` / `is_confirmed` computed there once) as uniffi records.
 
-use std::time::Duration;
+use std::collections::HashMap;
 
-use omi_push::{Device, Outcome, OutcomeKind, PushTicket, State, Status};
+use omi_push::{Device, Outcome, PushTicket, Status};
+use omi_push_ffi::records::{self, DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};
 
 use crate::error::NativeError;
 
@@ -15,79 +16,54 @@ pub struct NativeDevice {
     pub created_at: Option<String>,
     pub last_used_at: Option<String>,
     /// Every other field the server sent, each value as JSON text.
-    pub extra: std::collections::HashMap<String, String>,
+    pub extra: HashMap<String, String>,
 }
 
-impl From<Device> for NativeDevice {
-    fn from(d: Device) -> Self {
+impl From<DeviceRecord> for NativeDevice {
+    fn from(d: DeviceRecord) -> Self {
         NativeDevice {
             id: d.id,
             name: d.name,
             platform: d.platform,
             created_at: d.created_at,
             last_used_at: d.last_used_at,
-            extra: d.extra.into_iter().map(|(k, v)| (k, v.to_string())).collect(),
+            extra: d.extra.into_iter().collect(),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum NativeState {
-    Pending,
-    Confirmed,
-    Rejected,
-    Expired,
-    Unknown,
-}
-
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct NativeStatus {
-    pub state: NativeState,
+    /// One of `omi_push_ffi::records::STATES`.
+    pub state: String,
     pub raw: String,
+    pub is_final: bool,
 }
 
-impl From<Status> for NativeStatus {
-    fn from(s: Status) -> Self {
-        let state = match s.state {
-            State::Pending => NativeState::Pending,
-            State::Confirmed => NativeState::Confirmed,
-            State::Rejected => NativeState::Rejected,
-            State::Expired => NativeState::Expired,
-            State::Unknown(_) => NativeState::Unknown,
-        };
-        NativeStatus { state, raw: s.raw }
+impl From<StatusRecord> for NativeStatus {
+    fn from(s: StatusRecord) -> Self {
+        NativeStatus { state: s.state.to_string(), raw: s.raw, is_final: s.is_final }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum NativeOutcomeKind {
-    Confirmed,
-    Rejected,
-    Expired,
-    TimedOut,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct NativeOutcome {
-    pub kind: NativeOutcomeKind,
+    /// One of `omi_push_ffi::records::OUTCOMES`.
+    pub kind: String,
     pub elapsed_ms: f64,
-    pub polls: i64,
+    pub polls: u32,
     pub last_status: Option<String>,
+    pub is_confirmed: bool,
 }
 
-impl From<Outcome> for NativeOutcome {
-    fn from(o: Outcome) -> Self {
-        let kind = match o.kind {
-            OutcomeKind::Confirmed => NativeOutcomeKind::Confirmed,
-            OutcomeKind::Rejected => NativeOutcomeKind::Rejected,
-            OutcomeKind::Expired => NativeOutcomeKind::Expired,
-            OutcomeKind::TimedOut => NativeOutcomeKind::TimedOut,
-        };
+impl From<OutcomeRecord> for NativeOutcome {
+    fn from(o: OutcomeRecord) -> Self {
         NativeOutcome {
-            kind,
-            elapsed_ms: o.elapsed.as_secs_f64() * 1000.0,
-            polls: i64::from(o.polls),
+            kind: o.kind.to_string(),
+            elapsed_ms: o.elapsed_ms,
+            polls: o.polls,
             last_status: o.last_status,
+            is_confirmed: o.is_confirmed,
         }
     }
 }
@@ -99,58 +75,56 @@ pub struct NativeTicket {
     pub device_id: Option<String>,
     pub sent_at_ms: i64,
     pub expires_at_ms: Option<i64>,
+    /// The compact string form (`omi1.…`).
+    pub text: String,
 }
 
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-impl From<PushTicket> for NativeTicket {
-    fn from(t: PushTicket) -> Self {
-        NativeTicket {
-            nonce: t.nonce,
-            user_id: t.user_id,
-            device_id: t.device_id,
-            sent_at_ms: to_i64(t.sent_at_ms),
-            expires_at_ms: t.expires_at_ms.map(to_i64),
-        }
+impl From<TicketRecord> for NativeTicket {
+    fn from(t: TicketRecord) -> Self {
+        let TicketRecord { nonce, user_id, device_id, sent_at_ms, expires_at_ms, text } = t;
+        NativeTicket { nonce, user_id, device_id, sent_at_ms, expires_at_ms, text }
     }
 }
 
-impl From<NativeTicket> for PushTicket {
-    fn from(t: NativeTicket) -> Self {
-        PushTicket {
-            nonce: t.nonce,
-            user_id: t.user_id,
-            device_id: t.device_id,
-            sent_at_ms: to_u64(t.sent_at_ms),
-            expires_at_ms: t.expires_at_ms.map(to_u64),
-        }
-    }
-}
-
-/// The compact, URL-safe string form of a ticket (`omi1.…`).
+/// The ticket of fields given on the JVM (a `PushTicket` built by hand), with its string form.
 #[uniffi::export]
-pub fn ticket_encode(ticket: NativeTicket) -> String {
-    PushTicket::from(ticket).to_string()
+pub fn ticket_from_fields(
+    nonce: String,
+    user_id: String,
+    device_id: Option<String>,
+    sent_at_ms: i64,
+    expires_at_ms: Option<i64>,
+) -> NativeTicket {
+    let r = TicketRecord { nonce, user_id, device_id, sent_at_ms, expires_at_ms, text: String::new() };
+    TicketRecord::from(r.to_core()).into()
 }
 
 /// Reads a ticket's string form back; `invalid_argument` (field `ticket`) when it is not one.
 #[uniffi::export]
 pub fn ticket_parse(text: String) -> Result<NativeTicket, NativeError> {
-    Ok(PushTicket::parse(&text)?.into())
+    Ok(TicketRecord::parse(&text)?.into())
 }
 
-/// A duration in milliseconds from the JVM, for the core to validate: a negative or NaN value
-/// becomes zero (refused as "must be greater than zero"), an out-of-range one the largest
-/// duration (refused as too long).
-pub(crate) fn millis(ms: f64) -> Duration {
-    if ms.is_nan() || ms <= 0.0 {
-        return Duration::ZERO;
-    }
-    Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX)
+/// `is_final` of a state name (`omi_push_ffi::records::state_is_final`).
+#[uniffi::export]
+pub fn state_is_final(state: String) -> bool {
+    records::state_is_final(&state)
 }
+
+/// The core's values reach the JVM through the shared records, never around them.
+macro_rules! via_record {
+    ($($core:ty => $record:ty => $native:ty),*) => {$(
+        impl From<$core> for $native {
+            fn from(v: $core) -> Self {
+                <$record>::from(v).into()
+            }
+        }
+    )*};
+}
+
+via_record!(
+    Device => DeviceRecord => NativeDevice,
+    Status => StatusRecord => NativeStatus,
+    Outcome => OutcomeRecord => NativeOutcome,
+    PushTicket => TicketRecord => NativeTicket
+);

@@ -39,12 +39,19 @@ data class OmiConfig(
     val clientAuth: ClientAuth? = null,
     val tokenUrl: String? = null,
     val scopes: List<String>? = null,
+    /** Timeout of one HTTP request (attempt). */
     val requestTimeout: Duration? = null,
+    /** Timeout of connecting to the server. */
+    val connectTimeout: Duration? = null,
     /** Default time between two polls of a wait (1 s). */
     val pollInterval: Duration? = null,
     /** Default timeout of a wait (120 s). */
     val waitTimeout: Duration? = null,
+    /** Deadline of one whole call (every attempt, retry and token refresh of it). */
+    val callTimeout: Duration? = null,
     val maxRetries: Int? = null,
+    /** Largest response body read from the server; a bigger one is a protocol error. */
+    val maxResponseBytes: Long? = null,
     val paths: OmiPaths? = null,
     val maxMessageChars: Int? = null,
     /** Allows `http://` to a host that is not loopback. Only for test networks. */
@@ -63,9 +70,12 @@ data class OmiConfig(
         tokenUrl?.let { append(", tokenUrl=").append(it) }
         scopes?.let { append(", scopes=").append(it) }
         requestTimeout?.let { append(", requestTimeout=").append(it) }
+        connectTimeout?.let { append(", connectTimeout=").append(it) }
         pollInterval?.let { append(", pollInterval=").append(it) }
         waitTimeout?.let { append(", waitTimeout=").append(it) }
+        callTimeout?.let { append(", callTimeout=").append(it) }
         maxRetries?.let { append(", maxRetries=").append(it) }
+        maxResponseBytes?.let { append(", maxResponseBytes=").append(it) }
         paths?.let { append(", paths=").append(it) }
         maxMessageChars?.let { append(", maxMessageChars=").append(it) }
         if (allowInsecureHttp) append(", allowInsecureHttp=true")
@@ -82,9 +92,12 @@ data class OmiConfig(
         tokenUrl = tokenUrl,
         scopes = scopes,
         requestTimeoutMs = requestTimeout?.toMillis(),
+        connectTimeoutMs = connectTimeout?.toMillis(),
         pollIntervalMs = pollInterval?.toMillis(),
         waitTimeoutMs = waitTimeout?.toMillis(),
+        callTimeoutMs = callTimeout?.toMillis(),
         maxRetries = maxRetries,
+        maxResponseBytes = maxResponseBytes,
         paths = paths?.let {
             NativePaths(it.devices, it.pushDevice, it.pushAll, it.confirmation, it.confirmationQuery)
         },
@@ -108,7 +121,10 @@ data class OmiConfig(
         fun requestTimeout(d: java.time.Duration) = apply { config = config.copy(requestTimeout = d.toKotlinDuration()) }
         fun pollInterval(d: java.time.Duration) = apply { config = config.copy(pollInterval = d.toKotlinDuration()) }
         fun waitTimeout(d: java.time.Duration) = apply { config = config.copy(waitTimeout = d.toKotlinDuration()) }
+        fun connectTimeout(d: java.time.Duration) = apply { config = config.copy(connectTimeout = d.toKotlinDuration()) }
+        fun callTimeout(d: java.time.Duration) = apply { config = config.copy(callTimeout = d.toKotlinDuration()) }
         fun maxRetries(n: Int) = apply { config = config.copy(maxRetries = n) }
+        fun maxResponseBytes(n: Long) = apply { config = config.copy(maxResponseBytes = n) }
         fun paths(paths: OmiPaths) = apply { config = config.copy(paths = paths) }
         fun maxMessageChars(n: Int) = apply { config = config.copy(maxMessageChars = n) }
         fun allowInsecureHttp(allow: Boolean) = apply { config = config.copy(allowInsecureHttp = allow) }

@@ -2,11 +2,10 @@ package dev.omipush
 
 import dev.omipush.ffi.NativeDevice
 import dev.omipush.ffi.NativeOutcome
-import dev.omipush.ffi.NativeOutcomeKind
-import dev.omipush.ffi.NativeState
 import dev.omipush.ffi.NativeStatus
 import dev.omipush.ffi.NativeTicket
-import dev.omipush.ffi.ticketEncode
+import dev.omipush.ffi.stateIsFinal
+import dev.omipush.ffi.ticketFromFields
 import dev.omipush.ffi.ticketParse
 import java.time.Instant
 import kotlin.time.Duration
@@ -33,12 +32,15 @@ enum class State {
     /** A value this client does not know; treated as still pending, never as confirmed. */
     UNKNOWN;
 
-    /** True when no further change is expected. */
-    val isFinal: Boolean get() = this == CONFIRMED || this == REJECTED || this == EXPIRED
+    /** True when no further change is expected (the core's rule, read once per state). */
+    val isFinal: Boolean by lazy { stateIsFinal(name.lowercase()) }
 }
 
-/** The confirmation state of a push, as last read. [raw] is the state string the server sent. */
-data class Status(val state: State, val raw: String)
+/**
+ * The confirmation state of a push, as last read. [raw] is the state string the server sent;
+ * [isFinal] is the core's value (when no further change is expected).
+ */
+data class Status @JvmOverloads constructor(val state: State, val raw: String, val isFinal: Boolean = state.isFinal)
 
 /** How a wait ended. */
 enum class OutcomeKind { CONFIRMED, REJECTED, EXPIRED, TIMED_OUT }
@@ -47,7 +49,7 @@ enum class OutcomeKind { CONFIRMED, REJECTED, EXPIRED, TIMED_OUT }
  * The result of a wait: data, not an error. Failures (the server refused, the network broke)
  * are [OmiException]s instead.
  */
-data class Outcome(
+data class Outcome @JvmOverloads constructor(
     val kind: OutcomeKind,
     /** From the start of the wait to its end. */
     val elapsed: Duration,
@@ -55,9 +57,9 @@ data class Outcome(
     val polls: Int,
     /** The last state string the server sent, as it came. */
     val lastStatus: String?,
+    /** True when the push was confirmed (the core's value). */
+    val isConfirmed: Boolean = kind == OutcomeKind.CONFIRMED,
 ) {
-    val isConfirmed: Boolean get() = kind == OutcomeKind.CONFIRMED
-
     /** [elapsed] in whole milliseconds (for Java). */
     val elapsedMillis: Long get() = elapsed.inWholeMilliseconds
 }
@@ -76,20 +78,14 @@ data class PushTicket(
     /** When the server said the push expires, if it did. */
     val expiresAt: Instant?,
 ) {
-    private val encoded: String by lazy { native { ticketEncode(toNative()) } }
+    private val encoded: String by lazy {
+        ticketFromFields(nonce, userId, deviceId, sentAt.toEpochMilli(), expiresAt?.toEpochMilli()).text
+    }
 
     /** The compact string form; the same as `toString()`. */
     fun encode(): String = encoded
 
     override fun toString(): String = encoded
-
-    internal fun toNative() = NativeTicket(
-        nonce = nonce,
-        userId = userId,
-        deviceId = deviceId,
-        sentAtMs = sentAt.toEpochMilli(),
-        expiresAtMs = expiresAt?.toEpochMilli(),
-    )
 
     companion object {
         /** Reads the string form back; [OmiException.InvalidArgument] (field `ticket`) if it is not one. */
@@ -108,25 +104,12 @@ internal fun NativeTicket.toPublic() = PushTicket(
 
 internal fun NativeDevice.toPublic() = Device(id, name, platform, createdAt, lastUsedAt, extra.toMap())
 
-internal fun NativeStatus.toPublic() = Status(
-    state = when (state) {
-        NativeState.PENDING -> State.PENDING
-        NativeState.CONFIRMED -> State.CONFIRMED
-        NativeState.REJECTED -> State.REJECTED
-        NativeState.EXPIRED -> State.EXPIRED
-        NativeState.UNKNOWN -> State.UNKNOWN
-    },
-    raw = raw,
-)
+internal fun NativeStatus.toPublic() = Status(State.valueOf(state.uppercase()), raw, isFinal)
 
 internal fun NativeOutcome.toPublic() = Outcome(
-    kind = when (kind) {
-        NativeOutcomeKind.CONFIRMED -> OutcomeKind.CONFIRMED
-        NativeOutcomeKind.REJECTED -> OutcomeKind.REJECTED
-        NativeOutcomeKind.EXPIRED -> OutcomeKind.EXPIRED
-        NativeOutcomeKind.TIMED_OUT -> OutcomeKind.TIMED_OUT
-    },
+    kind = OutcomeKind.valueOf(kind.uppercase()),
     elapsed = elapsedMs.toDuration(DurationUnit.MILLISECONDS),
-    polls = polls.coerceIn(0L, Int.MAX_VALUE.toLong()).toInt(),
+    polls = polls.coerceAtMost(Int.MAX_VALUE.toUInt()).toInt(),
     lastStatus = lastStatus,
+    isConfirmed = isConfirmed,
 )
