@@ -140,7 +140,7 @@ export declare class Client {
 /** A fresh nonce: 144 bits from the OS random generator, base64url (24 characters). */
 export declare function generateNonce(): string
 
-/** The error kinds of the core, as in {@link OmiError.kind}. */
+/** The error kinds of the core, as in {@link OmiError.kind} (the order of `omi_push_ffi::KINDS`). */
 export type ErrorKind =
   | 'invalid_argument'
   | 'config'
@@ -152,28 +152,48 @@ export type ErrorKind =
   | 'transport'
   | 'protocol'
   | 'cancelled'
+  | 'internal'
+  | 'invalid_challenge'
+  | 'challenge_mismatch'
+  | 'already_used'
+  | 'throttled'
+  | 'store_unavailable'
 
 /**
  * Base class of every error of this package (bad argument types throw `TypeError` instead).
- * Match on `code` (stable) or `instanceof`, never on the message.
+ * Match on `code` (stable) or `instanceof`, never on the message. Every field is the core's
+ * own value (its error record); a field the error does not carry is absent.
  */
 export declare class OmiError extends Error {
   /** Stable code, e.g. `OMI_RATE_LIMITED`; `OMI_INTERNAL` for a bug caught at the native boundary. */
   readonly code: string
   /** The core's error kind, e.g. `rate_limited`. */
-  readonly kind: ErrorKind | 'internal' | (string & {})
+  readonly kind: ErrorKind | (string & {})
   /** True when the same call may succeed later (rate limits, 5xx, transport failures). */
   readonly retryable: boolean
   /** HTTP status, when the server answered. */
   readonly status?: number
+  /** The server's own error code (`error` / `error_code`), e.g. `invalid_client`, when it sent one. */
+  readonly serverCode?: string
   /** The server's request id, when it sent one. */
   readonly requestId?: string
+  /** How long to wait before trying again (`Retry-After`, or the step-up throttle), in milliseconds. */
+  readonly retryAfterMs?: number
+  /** The OAuth scope the refused call needs (`permission_denied`). */
+  readonly missingScope?: string
+  /** The refused argument by its core name (`user_id`, `message`, `nonce`, `timeout`…), or the mismatched claim (`user`, `action`). */
+  readonly field?: string
+  /** Why the argument or challenge was refused. */
+  readonly reason?: string
+  /** A transport failure before the connection was made. */
+  readonly connect: boolean
+  /** A transport failure that timed out. */
+  readonly timeout: boolean
 }
 
 /** A caller-supplied value was refused before any I/O (`OMI_INVALID_ARGUMENT`). */
 export declare class InvalidArgumentError extends OmiError {
   readonly code: 'OMI_INVALID_ARGUMENT'
-  /** The refused argument, by its core name (`user_id`, `message`, `nonce`, `timeout`…). */
   readonly field: string
 }
 /** The options cannot work: bad URL, missing credentials… (`OMI_CONFIG`). */
@@ -183,37 +203,27 @@ export declare class ConfigError extends OmiError {
 /** The token endpoint refused the client, or a fresh token was still refused (`OMI_AUTHENTICATION`). */
 export declare class AuthenticationError extends OmiError {
   readonly code: 'OMI_AUTHENTICATION'
-  /** The OAuth error code, e.g. `invalid_client`. */
-  readonly serverCode?: string
 }
 /** The token lacks the scope this call needs (`OMI_PERMISSION_DENIED`, HTTP 403). */
 export declare class PermissionDeniedError extends OmiError {
   readonly code: 'OMI_PERMISSION_DENIED'
-  /** The scope the refused call needs, e.g. `credential:omi:devices:get`. */
   readonly missingScope: string
 }
 /** Unknown user, device or nonce (`OMI_NOT_FOUND`, HTTP 404). */
 export declare class NotFoundError extends OmiError {
   readonly code: 'OMI_NOT_FOUND'
-  /** The server's error code, e.g. `USER_NOT_FOUND`. */
-  readonly serverCode?: string
 }
 /** Slow down (`OMI_RATE_LIMITED`, HTTP 429, or 503 with Retry-After). */
 export declare class RateLimitedError extends OmiError {
   readonly code: 'OMI_RATE_LIMITED'
-  /** How long the server asked to wait, in milliseconds. */
-  readonly retryAfterMs?: number
 }
 /** Any other error status from the server (`OMI_SERVER`). */
 export declare class ServerError extends OmiError {
   readonly code: 'OMI_SERVER'
-  readonly serverCode?: string
 }
 /** The request did not complete: connection refused or dropped, DNS, TLS, timeout (`OMI_TRANSPORT`). */
 export declare class TransportError extends OmiError {
   readonly code: 'OMI_TRANSPORT'
-  readonly connect: boolean
-  readonly timeout: boolean
 }
 /** The server answered something this client cannot read (`OMI_PROTOCOL`). */
 export declare class ProtocolError extends OmiError {
@@ -223,4 +233,28 @@ export declare class ProtocolError extends OmiError {
 export declare class CancelledError extends OmiError {
   readonly code: 'OMI_CANCELLED'
   readonly name: 'AbortError'
+}
+/** A bug: a panic inside omi-push, caught before it could end the process (`OMI_INTERNAL`). */
+export declare class InternalError extends OmiError {
+  readonly code: 'OMI_INTERNAL'
+}
+/** A step-up challenge that is garbled, tampered with or signed by another key (`OMI_INVALID_CHALLENGE`). */
+export declare class InvalidChallengeError extends OmiError {
+  readonly code: 'OMI_INVALID_CHALLENGE'
+}
+/** A valid challenge presented for another user or action than its own (`OMI_CHALLENGE_MISMATCH`); `field` names which. */
+export declare class ChallengeMismatchError extends OmiError {
+  readonly code: 'OMI_CHALLENGE_MISMATCH'
+}
+/** The challenge was already approved once (`OMI_ALREADY_USED`). */
+export declare class AlreadyUsedError extends OmiError {
+  readonly code: 'OMI_ALREADY_USED'
+}
+/** The per-user push throttle refused a new step-up; nothing was sent (`OMI_THROTTLED`). */
+export declare class ThrottledError extends OmiError {
+  readonly code: 'OMI_THROTTLED'
+}
+/** The step-up store (Redis) cannot be reached; the step-up fails closed (`OMI_STORE_UNAVAILABLE`). */
+export declare class StoreUnavailableError extends OmiError {
+  readonly code: 'OMI_STORE_UNAVAILABLE'
 }

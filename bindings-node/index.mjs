@@ -15,5 +15,11 @@ export const {
   TransportError,
   ProtocolError,
   CancelledError,
+  InternalError,
+  InvalidChallengeError,
+  ChallengeMismatchError,
+  AlreadyUsedError,
+  ThrottledError,
+  StoreUnavailableError,
 } = omi
 export default omi

@@ -10,7 +10,7 @@
  * ```
  * @packageDocumentation
  */
-import { OmiError, PushTicket } from './index.js'
+import { ErrorKind, OmiError, PushTicket } from './index.js'
 
 export interface SimDevice {
   id: string
@@ -125,7 +125,8 @@ export declare class Simulator {
   expire(nonce: string | PushTicket): void
   /** Sets any raw state string. */
   setState(nonce: string | PushTicket, state: string): void
-  pushes(): SimPush[]
+  /** Every push, oldest first, or those of `deviceId`. */
+  pushes(deviceId?: string): SimPush[]
   addFault(fault: SimFault): void
   clearFaults(): void
   /** Every token issued so far is refused from now on. */
@@ -145,3 +146,12 @@ export declare class Simulator {
 export declare class SimulatorError extends OmiError {
   readonly code: 'OMI_SIMULATOR'
 }
+
+/** The core's error kinds, in the shared order (`omi_push_ffi::KINDS`). */
+export declare const ERROR_KINDS: readonly ErrorKind[]
+
+/** Throws the core's sample error of `kind` through the normal conversion (the cross-language error probe). */
+export declare function throwSampleError(kind: ErrorKind): never
+
+/** The core's error record of the sample error of `kind` (snake_case), or `undefined` for an unknown kind. */
+export declare function sampleErrorRecord(kind: string): Record<string, unknown> | undefined

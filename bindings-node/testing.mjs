@@ -1,4 +1,4 @@
 import testing from './testing.js'
 
-export const { Simulator, SimulatorError } = testing
+export const { Simulator, SimulatorError, ERROR_KINDS, throwSampleError, sampleErrorRecord } = testing
 export default testing

@@ -72,4 +72,4 @@ function optSignal(name, v) {
   return v
 }
 
-module.exports = { string, optString, optNumber, optBoolean, optInteger, optStringArray, options, optSignal }
+module.exports = { fail, string, optString, optNumber, optBoolean, optInteger, optStringArray, options, optSignal }

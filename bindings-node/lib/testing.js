@@ -1,7 +1,7 @@
 'use strict'
 const { inspect } = require('node:util')
 const native = require('../native.js')
-const { rethrow } = require('./errors.js')
+const { SimulatorError, rethrow } = require('./errors.js')
 const args = require('./args.js')
 
 const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
@@ -27,12 +27,20 @@ function nonceOf(v) {
   return args.string('nonce', v)
 }
 
-function call(fn) {
-  try {
-    return fn()
-  } catch (e) {
-    rethrow(e)
+/** Throws a `SimulatorError` for the shim's `{ error }` answer; the answer otherwise. */
+function answered(text) {
+  const reply = JSON.parse(text)
+  if (reply.error !== undefined) {
+    const e = new SimulatorError(reply.error, { retryable: false })
+    Error.captureStackTrace(e, answered)
+    throw e
   }
+  return reply.ok
+}
+
+function plainObject(name, v) {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw args.fail(name, 'an object', v)
+  return v
 }
 
 /**
@@ -42,10 +50,17 @@ function call(fn) {
  */
 class Simulator {
   #sim
+  #info
 
   /** @internal Use `Simulator.start()`. */
   constructor(sim) {
     this.#sim = sim
+    this.#info = this.#ask({ do: 'info' })
+  }
+
+  /** One request to the simulator handle (snake_case JSON, see ffi/src/sim.rs). */
+  #ask(request) {
+    return answered(this.#sim.request(JSON.stringify(request)))
   }
 
   /**
@@ -55,28 +70,32 @@ class Simulator {
    * `mode` says otherwise.
    */
   static async start(config = {}) {
-    args.options('config', config, Object.keys(config ?? {}))
-    const wire = { mode: 'test', ...toWire(config) }
-    const sim = await native.startSimulator(wire).catch(rethrow)
+    const wire = { mode: 'test', ...toWire(plainObject('config', config)) }
+    let sim
+    try {
+      sim = native.NativeSimulator.start(JSON.stringify(wire))
+    } catch (e) {
+      throw new SimulatorError(`the simulator did not start: ${e.message}`, { retryable: false })
+    }
     return new Simulator(sim)
   }
 
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   get baseUrl() {
-    return this.#sim.baseUrl
+    return this.#info.base_url
   }
 
   get tokenUrl() {
-    return this.#sim.tokenUrl
+    return this.#info.token_url
   }
 
   get clientId() {
-    return this.#sim.clientId
+    return this.#info.client_id
   }
 
   /** The client secret the simulator accepts (random per start unless configured). */
   get clientSecret() {
-    return this.#sim.clientSecret
+    return this.#info.client_secret
   }
 
   /** `Client` options that reach this simulator, merged with `extra`. */
@@ -86,43 +105,43 @@ class Simulator {
 
   /** The virtual phone page of a device (open it in a browser to approve or deny). */
   phoneUrl(deviceId) {
-    return this.#sim.phoneUrl(args.string('deviceId', deviceId))
+    return this.#ask({ do: 'phone_url', device_id: args.string('deviceId', deviceId) })
   }
 
   /** Adds (or replaces) a user: `{ id, devices: [{ id, name?, platform? }] }`. */
   addUser(user) {
-    call(() => this.#sim.addUser(toWire(user)))
+    this.#ask({ do: 'add_user', user: toWire(plainObject('user', user)) })
   }
 
   /** Adds (or replaces) a device of a user: `{ id, name?, platform? }`. */
   addDevice(userId, device) {
-    args.string('userId', userId)
-    call(() => this.#sim.addDevice(userId, toWire(device)))
+    this.#ask({ do: 'add_device', user_id: args.string('userId', userId), device: toWire(plainObject('device', device)) })
   }
 
   /** The phone approves a pending push. */
   approve(nonce) {
-    call(() => this.#sim.approve(nonceOf(nonce)))
+    this.#ask({ do: 'approve', nonce: nonceOf(nonce) })
   }
 
   /** The phone rejects a pending push. */
   reject(nonce) {
-    call(() => this.#sim.reject(nonceOf(nonce)))
+    this.#ask({ do: 'reject', nonce: nonceOf(nonce) })
   }
 
   /** A pending push expires now. */
   expire(nonce) {
-    call(() => this.#sim.expire(nonceOf(nonce)))
+    this.#ask({ do: 'expire', nonce: nonceOf(nonce) })
   }
 
   /** Sets any raw state string (for unknown-state tests). */
   setState(nonce, state) {
-    call(() => this.#sim.setState(nonceOf(nonce), args.string('state', state)))
+    this.#ask({ do: 'set_state', nonce: nonceOf(nonce), state: args.string('state', state) })
   }
 
-  /** Every push, oldest first: `{ nonce, userId, deviceIds, message, status, createdMs }`. */
-  pushes() {
-    return fromWire(call(() => this.#sim.pushes()))
+  /** Every push, oldest first (or those of `deviceId`): `{ nonce, userId, deviceIds, message, status, createdMs }`. */
+  pushes(deviceId = undefined) {
+    const device = args.optString('deviceId', deviceId)
+    return fromWire(this.#ask(device === undefined ? { do: 'pushes' } : { do: 'pushes', device_id: device }))
   }
 
   /**
@@ -130,47 +149,46 @@ class Simulator {
    * where `route` is `token`, `devices`, `push_device`, `push_all`, `confirmation`, `omi` or `*`.
    */
   addFault(fault) {
-    call(() => this.#sim.addFault(toWire(fault)))
+    this.#ask({ do: 'add_fault', fault: toWire(plainObject('fault', fault)) })
   }
 
   clearFaults() {
-    this.#sim.clearFaults()
+    this.#ask({ do: 'clear_faults' })
   }
 
   /** Every token issued so far is refused from now on. */
   revokeTokens() {
-    this.#sim.revokeTokens()
+    this.#ask({ do: 'revoke_tokens' })
   }
 
   /** Answers new pushes by itself: `{ action: 'approve' | 'reject', delayMs }`, or `null` for off. */
   setAutoRespond(auto) {
-    call(() => this.#sim.setAutoRespond(auto == null ? null : toWire(auto)))
+    this.#ask({ do: 'set_auto_respond', auto: auto == null ? null : toWire(plainObject('auto', auto)) })
   }
 
   /** The OMI and token requests so far: `{ seq, route, method, path, query, status, tMs }`. */
   requestLog() {
-    return fromWire(call(() => this.#sim.requestLog()))
+    return fromWire(this.#ask({ do: 'request_log' }))
   }
 
   clearLog() {
-    this.#sim.clearLog()
+    this.#ask({ do: 'clear_log' })
   }
 
   /** How many logged requests of `route` (`*` = all) used `method`. */
   count(route, method = 'GET') {
-    return this.#sim.count(args.string('route', route), args.string('method', method))
+    return this.#ask({ do: 'count', route: args.string('route', route), method: args.string('method', method) })
   }
 
   /**
    * Runs one simulator-side step of a conformance scenario, as JSON with snake_case keys
-   * (`{ do: 'phone', nonce, action: 'approve', after_ms: 300 }`, `expect_requests`…).
-   * Rejects with a `SimulatorError` when the step fails.
+   * (`{ do: 'phone', nonce, action: 'approve', after_ms: 300 }`, `expect_requests`…), off the
+   * JavaScript thread. Rejects with a `SimulatorError` when the step fails.
    */
-  control(step) {
-    if (step === null || typeof step !== 'object' || Array.isArray(step)) {
-      throw new TypeError('step must be an object')
-    }
-    return this.#sim.control(step).catch(rethrow)
+  async control(step) {
+    plainObject('step', step)
+    args.string('step.do', step.do)
+    return answered(await this.#sim.requestAsync(JSON.stringify(step)).catch(rethrow))
   }
 
   /** Stops the server. Idempotent. */
@@ -187,4 +205,25 @@ class Simulator {
   }
 }
 
-module.exports = { Simulator }
+/** The core's error kinds, in the shared order (`omi_push_ffi::KINDS`). */
+const ERROR_KINDS = Object.freeze(native.__errorKinds())
+
+/**
+ * Throws the core's sample error of `kind` (every field its kind can carry) through the normal
+ * conversion: the cross-language error probe. `sampleErrorRecord(kind)` is its record.
+ */
+function throwSampleError(kind) {
+  try {
+    native.__throwSampleError(args.string('kind', kind))
+  } catch (e) {
+    rethrow(e)
+  }
+}
+
+/** The core's error record of the sample error of `kind` (snake_case JSON), or `undefined`. */
+function sampleErrorRecord(kind) {
+  const text = native.__sampleErrorRecord(args.string('kind', kind))
+  return text == null ? undefined : JSON.parse(text)
+}
+
+module.exports = { Simulator, ERROR_KINDS, throwSampleError, sampleErrorRecord }

@@ -1,12 +1,13 @@
 //! `NativeClient`: one method per core operation.
 
-use napi::bindgen_prelude::PromiseRaw;
+use napi::bindgen_prelude::Object;
 use napi::{Env, Result};
 use napi_derive::napi;
-use omi_push::{Client, Config, Paths, runtime};
+use omi_push::{Client, Config, Paths};
 
 use crate::cancel::CancelHandle;
-use crate::error::IntoNapi;
+use crate::error::IntoJs;
+use crate::runtime::{block, promise};
 use crate::types::{ClientOptions, Device, Outcome, PathOptions, Status, TicketData, WaitOptions};
 
 /// The native client. Use the `Client` class of the package instead: it adds option checks,
@@ -54,53 +55,49 @@ fn core_options(o: ClientOptions) -> omi_push::ClientOptions {
     }
 }
 
-fn core_wait_options(o: Option<WaitOptions>) -> Result<omi_push::WaitOptions> {
+fn core_wait_options(o: Option<WaitOptions>) -> omi_push::Result<omi_push::WaitOptions> {
     let o = o.unwrap_or_default();
-    omi_push::WaitOptions::from_millis(o.timeout_ms, o.poll_interval_ms).napi()
+    omi_push::WaitOptions::from_millis(o.timeout_ms, o.poll_interval_ms)
 }
 
 #[napi]
 impl NativeClient {
     /// Builds a client; throws a `config` error for options that cannot work.
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: ClientOptions) -> Result<Self> {
-        let config = Config::from_options(core_options(options)).napi()?;
-        Ok(NativeClient { inner: Client::new(config).napi()? })
+    pub fn new(env: Env, options: ClientOptions) -> Result<Self> {
+        let config = Config::from_options(core_options(options)).js(&env)?;
+        Ok(NativeClient { inner: Client::new(config).js(&env)? })
     }
 
     /// Lists the user's enrolled devices.
-    #[napi]
-    pub async fn list_devices(&self, user_id: String) -> Result<Vec<Device>> {
+    #[napi(catch_unwind, ts_return_type = "Promise<Device[]>")]
+    pub fn list_devices<'env>(&self, env: &'env Env, user_id: String) -> Result<Object<'env>> {
         let client = self.inner.clone();
-        let devices = runtime::run(async move { client.list_devices(&user_id).await }).await.napi()?;
-        Ok(devices.into_iter().map(Device::from).collect())
+        promise(env, async move { client.list_devices(&user_id).await }, |d| {
+            d.into_iter().map(Device::from).collect::<Vec<_>>()
+        })
     }
 
     /// Sends a push to one device, or to all of the user's devices without `deviceId`.
-    #[napi]
-    pub async fn send_push(
+    #[napi(catch_unwind, ts_return_type = "Promise<TicketData>")]
+    pub fn send_push<'env>(
         &self,
+        env: &'env Env,
         user_id: String,
         device_id: Option<String>,
         message: String,
         nonce: Option<String>,
-    ) -> Result<TicketData> {
+    ) -> Result<Object<'env>> {
         let client = self.inner.clone();
-        let ticket =
-            runtime::run(
-                async move { client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await },
-            )
-            .await
-            .napi()?;
-        Ok(ticket.into())
+        let send = async move { client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await };
+        promise(env, send, TicketData::from)
     }
 
     /// Reads the confirmation state once.
-    #[napi]
-    pub async fn confirmation_status(&self, nonce: String) -> Result<Status> {
+    #[napi(catch_unwind, ts_return_type = "Promise<Status>")]
+    pub fn confirmation_status<'env>(&self, env: &'env Env, nonce: String) -> Result<Object<'env>> {
         let client = self.inner.clone();
-        let status = runtime::run(async move { client.confirmation_status(&nonce).await }).await.napi()?;
-        Ok(status.into())
+        promise(env, async move { client.confirmation_status(&nonce).await }, Status::from)
     }
 
     /// Polls until the push is confirmed, rejected or expired, or the timeout passes. The
@@ -112,24 +109,19 @@ impl NativeClient {
         nonce: String,
         options: Option<WaitOptions>,
         cancel: Option<&CancelHandle>,
-    ) -> Result<PromiseRaw<'env, Outcome>> {
-        let mut options = core_wait_options(options)?;
+    ) -> Result<Object<'env>> {
+        let mut options = core_wait_options(options).js(env)?;
         options.cancel = cancel.map(CancelHandle::token);
         let client = self.inner.clone();
-        env.spawn_future(async move {
-            let outcome =
-                runtime::run(async move { client.wait_for_confirmation(&nonce, options).await }).await.napi()?;
-            Ok(Outcome::from(outcome))
-        })
+        promise(env, async move { client.wait_for_confirmation(&nonce, options).await }, Outcome::from)
     }
 
     /// The blocking form of `waitForConfirmation`: it blocks the JavaScript thread until the
     /// wait ends.
     #[napi(catch_unwind)]
-    pub fn wait_for_confirmation_sync(&self, nonce: String, options: Option<WaitOptions>) -> Result<Outcome> {
-        let options = core_wait_options(options)?;
-        let outcome = runtime::block_on(self.inner.wait_for_confirmation(&nonce, options)).napi()?.napi()?;
-        Ok(outcome.into())
+    pub fn wait_for_confirmation_sync(&self, env: Env, nonce: String, options: Option<WaitOptions>) -> Result<Outcome> {
+        let options = core_wait_options(options).js(&env)?;
+        block(&env, self.inner.wait_for_confirmation(&nonce, options)).map(Outcome::from)
     }
 
     /// `Client { base_url: …, client_id=… }`; never the secret or a token.

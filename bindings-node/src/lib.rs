@@ -3,7 +3,7 @@
 //! and turns the structured errors of [`error`] into `OmiError` subclasses.
 //!
 //! Every function here converts arguments, calls one core function and converts the result;
-//! async work runs on the core's shared runtime (`omi_push::runtime::run`).
+//! async work runs on the core's shared runtime ([`runtime`]).
 
 // Under `cargo test` napi's macros do not register the exported free functions, which then
 // look unused to the compiler.
@@ -13,6 +13,7 @@ mod cancel;
 mod client;
 mod debug;
 mod error;
+mod runtime;
 mod testing;
 mod ticket;
 mod types;

@@ -57,5 +57,5 @@ test('a Rust panic becomes an OmiError; the process goes on', () => {
   const r = run('panic.cjs', [], { RUST_BACKTRACE: '0' })
   assert.equal(r.signal, null, `the process died: ${r.signal}`)
   assert.equal(r.status, 0, r.stderr)
-  assert.match(r.stdout, /survived OMI_INTERNAL,OMI_PROTOCOL/)
+  assert.match(r.stdout, /survived OMI_INTERNAL,OMI_INTERNAL/)
 })
