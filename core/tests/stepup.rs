@@ -76,6 +76,8 @@ fn step_up(sim: &Simulator, store: StoreConfig, f: impl FnOnce(&mut StepUpConfig
     let mut config = StepUpConfig::new(KEY);
     config.store = store;
     config.throttle = Throttle { max_unresolved: 3, min_gap: Duration::ZERO };
+    // Each step-up has keys of its own in a shared Redis: runs never see each other's state.
+    config.store_prefix = format!("test:{}:", omi_push::generate_nonce().expect("nonce"));
     f(&mut config);
     StepUp::new(client(sim), config).expect("step-up")
 }
@@ -221,8 +223,9 @@ async fn the_throttle_refuses_with_no_push_and_bad_input_sends_nothing() {
 async fn two_instances_on_one_redis_approve_exactly_once_under_200_concurrent_checks() {
     let (url, _redis) = redis_url();
     let sim = sim().await;
-    let a = step_up(&sim, StoreConfig::Redis(url.clone()), |_| {});
-    let b = step_up(&sim, StoreConfig::Redis(url), |_| {});
+    let prefix = format!("test:{}:", omi_push::generate_nonce().expect("nonce"));
+    let a = step_up(&sim, StoreConfig::Redis(url.clone()), |c| c.store_prefix = prefix.clone());
+    let b = step_up(&sim, StoreConfig::Redis(url), |c| c.store_prefix = prefix.clone());
     let c = a.begin("user-1", ACTION, None, "Confirm").await.expect("begin");
     sim.approve(&c.claims.nonce).expect("approve");
     let checks = (0..200).map(|i| {
