@@ -59,18 +59,6 @@ pub enum NativeSimError {
     Failed { text: String },
 }
 
-impl From<omi_push_sim::SimError> for NativeSimError {
-    fn from(e: omi_push_sim::SimError) -> Self {
-        NativeSimError::Failed { text: e.to_string() }
-    }
-}
-
-impl From<Error> for NativeSimError {
-    fn from(e: Error) -> Self {
-        NativeSimError::Failed { text: e.to_string() }
-    }
-}
-
 impl NativeSimError {
     pub(crate) fn msg(text: impl Into<String>) -> Self {
         NativeSimError::Failed { text: text.into() }

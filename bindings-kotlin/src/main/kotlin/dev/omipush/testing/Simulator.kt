@@ -2,8 +2,6 @@ package dev.omipush.testing
 
 import dev.omipush.OmiConfig
 import dev.omipush.ffi.InternalException
-import dev.omipush.ffi.NativeFault
-import dev.omipush.ffi.NativeSimDevice
 import dev.omipush.ffi.NativeSimException
 import dev.omipush.ffi.NativeSimulator
 import java.util.concurrent.atomic.AtomicBoolean
@@ -77,90 +75,125 @@ enum class AutoAction { APPROVE, REJECT }
  */
 class Simulator private constructor(private val inner: NativeSimulator) : AutoCloseable {
     private val closed = AtomicBoolean(false)
+    private val info = request("info") as Map<*, *>
 
     /** `http://127.0.0.1:PORT`. */
-    val baseUrl: String = inner.baseUrl()
-    val tokenUrl: String = inner.tokenUrl()
-    val clientId: String = inner.clientId()
+    val baseUrl: String = info["base_url"] as String
+    val tokenUrl: String = info["token_url"] as String
+    val clientId: String = info["client_id"] as String
 
     /** The client secret the token endpoint accepts (random per start unless configured). */
-    val clientSecret: String = inner.clientSecret()
+    val clientSecret: String = info["client_secret"] as String
 
     /** A client configuration for this simulator. */
     fun clientConfig(): OmiConfig = OmiConfig(baseUrl = baseUrl, clientId = clientId, clientSecret = clientSecret)
 
     /** The virtual phone page of a device, for a browser. */
-    fun phoneUrl(deviceId: String): String = inner.phoneUrl(deviceId)
+    fun phoneUrl(deviceId: String): String = request("phone_url", "device_id" to deviceId) as String
 
     /** Adds a user (replacing one with the same id). */
     @JvmOverloads
-    fun addUser(userId: String, devices: List<SimDevice> = emptyList()) = sim {
-        inner.addUser(userId, devices.map { NativeSimDevice(it.id, it.name, it.platform) })
+    fun addUser(userId: String, devices: List<SimDevice> = emptyList()) {
+        request("add_user", "user" to mapOf("id" to userId, "devices" to devices.map { it.json() }))
     }
 
     /** Adds a device to a user (replacing one with the same id). */
-    fun addDevice(userId: String, device: SimDevice) = sim {
-        inner.addDevice(userId, NativeSimDevice(device.id, device.name, device.platform))
+    fun addDevice(userId: String, device: SimDevice) {
+        request("add_device", "user_id" to userId, "device" to device.json())
     }
 
     /** The phone approves the push now. */
-    fun approve(nonce: String) = sim { inner.approve(nonce) }
-
-    /** The phone rejects the push now. */
-    fun reject(nonce: String) = sim { inner.reject(nonce) }
-
-    /** The push expires now. */
-    fun expire(nonce: String) = sim { inner.expire(nonce) }
-
-    /** Sets any state string (for unknown-state tests). */
-    fun setState(nonce: String, state: String) = sim { inner.setState(nonce, state) }
-
-    /** Every push, oldest first. */
-    fun pushes(): List<SimPush> = sim {
-        inner.pushes().map { SimPush(it.nonce, it.userId, it.deviceIds, it.message, it.status, it.createdMs) }
+    fun approve(nonce: String) {
+        request("approve", "nonce" to nonce)
     }
 
-    fun addFault(fault: Fault) = sim {
-        inner.addFault(
-            NativeFault(
-                route = fault.route,
-                status = fault.status,
-                retryAfterS = fault.retryAfterSeconds,
-                latencyMs = fault.latencyMillis,
-                drop = fault.drop,
-                malformed = fault.malformed,
-                skip = fault.skip,
-                times = fault.times,
-            ),
+    /** The phone rejects the push now. */
+    fun reject(nonce: String) {
+        request("reject", "nonce" to nonce)
+    }
+
+    /** The push expires now. */
+    fun expire(nonce: String) {
+        request("expire", "nonce" to nonce)
+    }
+
+    /** Sets any state string (for unknown-state tests). */
+    fun setState(nonce: String, state: String) {
+        request("set_state", "nonce" to nonce, "state" to state)
+    }
+
+    /** Every push, oldest first. */
+    fun pushes(): List<SimPush> = (request("pushes") as List<*>).map {
+        val p = it as Map<*, *>
+        SimPush(
+            p["nonce"] as String,
+            p["user_id"] as String,
+            (p["device_ids"] as List<*>).map { d -> d as String },
+            p["message"] as String,
+            p["status"] as String,
+            (p["created_ms"] as Number).toDouble(),
         )
     }
 
-    fun clearFaults() = sim { inner.clearFaults() }
+    fun addFault(fault: Fault) {
+        val f = mapOf(
+            "route" to fault.route,
+            "status" to fault.status,
+            "retry_after_s" to fault.retryAfterSeconds,
+            "latency_ms" to fault.latencyMillis,
+            "drop" to fault.drop,
+            "malformed" to fault.malformed,
+            "skip" to fault.skip,
+            "times" to fault.times,
+        )
+        request("add_fault", "fault" to f)
+    }
+
+    fun clearFaults() {
+        request("clear_faults")
+    }
 
     /** Every token issued so far is refused from now on. */
-    fun revokeTokens() = sim { inner.revokeTokens() }
+    fun revokeTokens() {
+        request("revoke_tokens")
+    }
 
     /** Answers every new push by itself after [delayMillis]; `null` turns it off. */
     @JvmOverloads
-    fun setAutoRespond(action: AutoAction?, delayMillis: Long = 2000) = sim {
-        inner.setAutoRespond(action?.let { it == AutoAction.APPROVE }, delayMillis)
+    fun setAutoRespond(action: AutoAction?, delayMillis: Long = 2000) {
+        val auto = action?.let { mapOf("action" to it.name.lowercase(), "delay_ms" to delayMillis) }
+        request("set_auto_respond", "auto" to auto)
     }
 
     /** [setAutoRespond] with a Kotlin [Duration]. */
     fun setAutoRespond(action: AutoAction?, delay: Duration) = setAutoRespond(action, delay.inWholeMilliseconds)
 
     /** The OMI and token requests so far, oldest first. */
-    fun requestLog(): List<LogEntry> = sim {
-        inner.requestLog().map { LogEntry(it.seq, it.route, it.method, it.path, it.query, it.status, it.tMs) }
+    fun requestLog(): List<LogEntry> = (request("request_log") as List<*>).map {
+        val e = it as Map<*, *>
+        LogEntry(
+            (e["seq"] as Number).toLong(),
+            e["route"] as String,
+            e["method"] as String,
+            e["path"] as String,
+            e["query"] as String?,
+            (e["status"] as Number).toInt(),
+            (e["t_ms"] as Number).toDouble(),
+        )
     }
 
-    fun clearLog() = sim { inner.clearLog() }
+    fun clearLog() {
+        request("clear_log")
+    }
 
     /** Logged requests of [route] (or `"*"`) with [method]. */
-    fun count(route: String, method: String): Int = sim { inner.count(route, method).toInt() }
+    fun count(route: String, method: String): Int =
+        (request("count", "route" to route, "method" to method) as Number).toInt()
 
     /** Runs one simulator-side conformance step given as JSON (see `tests/conformance/README.md`). */
-    fun control(stepJson: String) = sim { inner.control(stepJson) }
+    fun control(stepJson: String) {
+        sim { inner.request(stepJson) }
+    }
 
     /** Stops accepting connections. Idempotent. */
     fun stop() = sim { inner.stop() }
@@ -175,6 +208,12 @@ class Simulator private constructor(private val inner: NativeSimulator) : AutoCl
 
     override fun toString(): String = "Simulator(baseUrl=$baseUrl, clientId=$clientId, clientSecret=***)"
 
+    /** One request of the simulator handle (see `ffi/src/sim.rs`). */
+    private fun request(what: String, vararg fields: Pair<String, Any?>): Any? =
+        sim { Json.read(inner.request(Json.write(mapOf("do" to what) + fields))) }
+
+    private fun SimDevice.json() = mapOf("id" to id, "name" to name, "platform" to platform)
+
     private inline fun <T> sim(block: () -> T): T {
         check(!closed.get()) { "this Simulator is closed" }
         return translate(block)
@@ -188,7 +227,14 @@ class Simulator private constructor(private val inner: NativeSimulator) : AutoCl
          */
         @JvmStatic
         @JvmOverloads
-        fun start(configJson: String? = null): Simulator = Simulator(translate { NativeSimulator.start(configJson) })
+        fun start(configJson: String? = null): Simulator {
+            val config = configJson?.let {
+                val seed = translate { Json.read(it) } as? Map<*, *>
+                    ?: throw SimulatorException("simulator config must be a JSON object")
+                Json.write(if ("mode" in seed) seed else seed + ("mode" to "test"))
+            }
+            return Simulator(translate { NativeSimulator.start(config) })
+        }
 
         private inline fun <T> translate(block: () -> T): T = try {
             block()
@@ -201,6 +247,8 @@ class Simulator private constructor(private val inner: NativeSimulator) : AutoCl
             )
         } catch (e: InternalException) {
             throw SimulatorException("internal error in the simulator: ${e.message}", e)
+        } catch (e: IllegalStateException) {
+            throw SimulatorException("simulator JSON: ${e.message}", e)
         }
     }
 }
