@@ -12,14 +12,74 @@
  * @packageDocumentation
  */
 
-import type { Device, Outcome, PathOptions, Status, WaitOptions as NativeWaitOptions } from './native.js'
+// The public types are declared here, once (the native module's generated `native.d.ts` is
+// internal: it passes the core's records as JSON).
 
-// Result objects are declared once, by the native module's generated types (their doc comments
-// come from the Rust structs).
-export type { ConfirmationState, Device, Outcome, OutcomeKind, PathOptions, Status } from './native.js'
+/** Endpoint path templates; every field defaults to the OMI wire profile v1. */
+export interface PathOptions {
+  /** `GET`, list devices. Default `/omi/users/{userId}/devices`. */
+  devices?: string
+  /** `POST`, push to one device. Default `/omi/push/user/{userId}/device/{deviceId}`. */
+  pushDevice?: string
+  /** `POST`, push to all of a user's devices. Default `/omi/push/user/{userId}`. */
+  pushAll?: string
+  /** `GET`, read a confirmation. Default `/omi/push/confirmation`. */
+  confirmation?: string
+  /** Query parameter that carries the nonce. Default `nonce`. */
+  confirmationQuery?: string
+}
 
-/** Options of a blocking wait (`timeoutMs`, `pollIntervalMs`); unset fields take the client's defaults. */
-export type WaitSyncOptions = NativeWaitOptions
+/** An enrolled device of a user (plain data: JSON-serialisable). */
+export interface Device {
+  /** Device id. */
+  id: string
+  /** Display name, if the server gives one. */
+  name?: string
+  /** `android`, `ios` or whatever else the server says. */
+  platform?: string
+  /** RFC 3339 enrolment time. */
+  createdAt?: string
+  /** RFC 3339 time of last use. */
+  lastUsedAt?: string
+  /** Every other field the server sent, as it came. */
+  extra: Record<string, unknown>
+}
+
+/** A confirmation state; `unknown` is a value the wire profile does not know (treated as pending, never as confirmed). */
+export type ConfirmationState = 'pending' | 'confirmed' | 'rejected' | 'expired' | 'unknown'
+
+/** The confirmation state of a push, as last read. */
+export interface Status {
+  state: ConfirmationState
+  /** The state string as the server sent it. */
+  raw: string
+  /** True when no further change is expected (confirmed, rejected, expired). */
+  isFinal: boolean
+}
+
+/** How a wait ended. */
+export type OutcomeKind = 'confirmed' | 'rejected' | 'expired' | 'timed_out'
+
+/** The result of a wait: data, not an error. */
+export interface Outcome {
+  kind: OutcomeKind
+  /** `kind === 'confirmed'`. */
+  confirmed: boolean
+  /** Milliseconds from the start of the wait to its end. */
+  elapsedMs: number
+  /** Confirmation requests sent (including failed ones). */
+  polls: number
+  /** The last state string the server sent, as it came. */
+  lastStatus?: string
+}
+
+/** Options of a blocking wait; unset fields take the client's defaults. */
+export interface WaitSyncOptions {
+  /** Give up (outcome `timed_out`) after this many milliseconds. */
+  timeoutMs?: number
+  /** Milliseconds between the starts of two polls. */
+  pollIntervalMs?: number
+}
 
 /** Options of a client. Give `clientId` and `clientSecret`, or `accessToken`. */
 export interface ClientOptions {
@@ -42,12 +102,18 @@ export interface ClientOptions {
   scopes?: string[]
   /** Timeout of one HTTP request, in milliseconds. Default 10 000. */
   requestTimeoutMs?: number
+  /** Timeout of making a connection, in milliseconds. Default 5 000. */
+  connectTimeoutMs?: number
+  /** Total budget of one list, push or status call, retries included, in milliseconds. */
+  callTimeoutMs?: number
   /** Default time between two polls of a wait, in milliseconds. Default 1 000. */
   pollIntervalMs?: number
   /** Default timeout of a wait, in milliseconds. Default 120 000. */
   waitTimeoutMs?: number
   /** Retries of an idempotent call (GET, token) after a transient failure. Default 2. */
   maxRetries?: number
+  /** Cap of a successful response body, in bytes (at least 1 024); a larger body is a `ProtocolError`. */
+  maxResponseBytes?: number
   /** Endpoint path overrides. */
   paths?: PathOptions
   /** Longest accepted push message, in characters. Default 1 024. */
@@ -117,10 +183,16 @@ export declare class Client {
   constructor(options: ClientOptions)
   /** Lists the user's enrolled devices. */
   listDevices(userId: string): Promise<Device[]>
+  /** The blocking form of {@link Client.listDevices} (blocks the event loop: scripts, CLIs, workers). */
+  listDevicesSync(userId: string): Device[]
   /** Sends a push to `deviceId`, or to all of the user's devices without it. Never sent twice. */
   sendPush(request: SendPushRequest): Promise<PushTicket>
+  /** The blocking form of {@link Client.sendPush}. */
+  sendPushSync(request: SendPushRequest): PushTicket
   /** Reads the confirmation state once. */
   confirmationStatus(nonce: string | PushTicket): Promise<Status>
+  /** The blocking form of {@link Client.confirmationStatus}. */
+  confirmationStatusSync(nonce: string | PushTicket): Status
   /**
    * Polls until the push is confirmed, rejected or expired, or `timeoutMs` passes (a timeout is
    * the outcome `timed_out`, not an error). The event loop keeps running meanwhile. Honours
@@ -130,7 +202,8 @@ export declare class Client {
   /**
    * The blocking form of {@link Client.waitForConfirmation}. It BLOCKS THE EVENT LOOP (no
    * timer, I/O or other request runs) until the wait ends: for scripts, CLIs and worker
-   * threads, never in a server's request handler.
+   * threads, never in a server's request handler. In a worker, `worker.terminate()` ends it
+   * within about 50 ms.
    */
   waitForConfirmationSync(nonce: string | PushTicket, options?: WaitSyncOptions): Outcome
   /** `{ baseUrl, clientId, auth }`: never the secret or a token. */

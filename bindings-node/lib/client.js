@@ -4,43 +4,58 @@ const native = require('../native.js')
 const { abortError, fromNative, rethrow } = require('./errors.js')
 const { PushTicket } = require('./ticket.js')
 const args = require('./args.js')
+const records = require('./records.js')
 
-const CLIENT_KEYS = [
-  'baseUrl', 'clientId', 'clientSecret', 'accessToken', 'clientAuth', 'tokenUrl', 'scopes', 'requestTimeoutMs',
-  'pollIntervalMs', 'waitTimeoutMs', 'maxRetries', 'paths', 'maxMessageChars', 'allowInsecureHttp', 'caCertPem',
-]
-const PATH_KEYS = ['devices', 'pushDevice', 'pushAll', 'confirmation', 'confirmationQuery']
+// The client options: the core's record (`omi_push::ClientOptions`), one line per option
+// with its JavaScript name and type check; sent as the core's snake_case JSON.
+const CLIENT_OPTIONS = {
+  baseUrl: args.string,
+  clientId: args.optString,
+  clientSecret: args.optString,
+  accessToken: args.optString,
+  clientAuth: args.optString,
+  tokenUrl: args.optString,
+  scopes: args.optStringArray,
+  requestTimeoutMs: args.optNumber,
+  connectTimeoutMs: args.optNumber,
+  pollIntervalMs: args.optNumber,
+  waitTimeoutMs: args.optNumber,
+  callTimeoutMs: args.optNumber,
+  maxRetries: args.optInteger,
+  maxResponseBytes: args.optInteger,
+  paths: pathOptions,
+  maxMessageChars: args.optInteger,
+  allowInsecureHttp: args.optBoolean,
+  caCertPem: args.optString,
+}
+const PATH_OPTIONS = ['devices', 'pushDevice', 'pushAll', 'confirmation', 'confirmationQuery']
 const PUSH_KEYS = ['userId', 'deviceId', 'message', 'nonce']
 const WAIT_KEYS = ['timeoutMs', 'pollIntervalMs', 'signal']
 const WAIT_SYNC_KEYS = ['timeoutMs', 'pollIntervalMs']
 
-function nativeOptions(o) {
-  args.options('options', o, CLIENT_KEYS, true)
-  const p = o.paths === undefined || o.paths === null ? undefined : args.options('options.paths', o.paths, PATH_KEYS, true)
-  return {
-    baseUrl: args.string('options.baseUrl', o.baseUrl),
-    clientId: args.optString('options.clientId', o.clientId),
-    clientSecret: args.optString('options.clientSecret', o.clientSecret),
-    accessToken: args.optString('options.accessToken', o.accessToken),
-    clientAuth: args.optString('options.clientAuth', o.clientAuth),
-    tokenUrl: args.optString('options.tokenUrl', o.tokenUrl),
-    scopes: args.optStringArray('options.scopes', o.scopes),
-    requestTimeoutMs: args.optNumber('options.requestTimeoutMs', o.requestTimeoutMs),
-    pollIntervalMs: args.optNumber('options.pollIntervalMs', o.pollIntervalMs),
-    waitTimeoutMs: args.optNumber('options.waitTimeoutMs', o.waitTimeoutMs),
-    maxRetries: args.optInteger('options.maxRetries', o.maxRetries),
-    paths: p && {
-      devices: args.optString('options.paths.devices', p.devices),
-      pushDevice: args.optString('options.paths.pushDevice', p.pushDevice),
-      pushAll: args.optString('options.paths.pushAll', p.pushAll),
-      confirmation: args.optString('options.paths.confirmation', p.confirmation),
-      confirmationQuery: args.optString('options.paths.confirmationQuery', p.confirmationQuery),
-    },
-    maxMessageChars: args.optInteger('options.maxMessageChars', o.maxMessageChars),
-    allowInsecureHttp: args.optBoolean('options.allowInsecureHttp', o.allowInsecureHttp),
-    caCertPem: args.optString('options.caCertPem', o.caCertPem),
-    userAgentSuffix: `node/${process.versions.node}`,
+const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+function pathOptions(name, p) {
+  if (p === undefined || p === null) return undefined
+  args.options(name, p, PATH_OPTIONS, true)
+  const out = {}
+  for (const key of PATH_OPTIONS) {
+    const v = args.optString(`${name}.${key}`, p[key])
+    if (v !== undefined) out[snake(key)] = v
   }
+  return out
+}
+
+/** The core's options record of `o` (TypeError for a wrong type or an unknown name). */
+function coreOptions(o) {
+  args.options('options', o, Object.keys(CLIENT_OPTIONS), true)
+  const out = {}
+  for (const [key, check] of Object.entries(CLIENT_OPTIONS)) {
+    const v = check(`options.${key}`, o[key])
+    if (v !== undefined) out[snake(key)] = v
+  }
+  out.user_agent_suffix = `node/${process.versions.node}`
+  return out
 }
 
 /** A nonce string, or the nonce of a `PushTicket`. */
@@ -49,11 +64,28 @@ function nonceOf(v) {
   return args.string('nonce', v)
 }
 
+/** `[timeoutMs, pollIntervalMs]` of a wait's options. */
 function waitOptions(o, keys) {
   args.options('options', o, keys)
-  return {
-    timeoutMs: args.optNumber('options.timeoutMs', o.timeoutMs),
-    pollIntervalMs: args.optNumber('options.pollIntervalMs', o.pollIntervalMs),
+  return [args.optNumber('options.timeoutMs', o.timeoutMs), args.optNumber('options.pollIntervalMs', o.pollIntervalMs)]
+}
+
+function pushArgs(request) {
+  args.options('request', request, PUSH_KEYS, true)
+  return [
+    args.string('request.userId', request.userId),
+    args.optString('request.deviceId', request.deviceId),
+    args.string('request.message', request.message),
+    args.optString('request.nonce', request.nonce),
+  ]
+}
+
+/** The result of a blocking native call, its errors converted. */
+function sync(fn) {
+  try {
+    return fn()
+  } catch (e) {
+    rethrow(e)
   }
 }
 
@@ -67,36 +99,44 @@ class Client {
   #label
 
   constructor(options) {
-    const o = nativeOptions(options)
-    try {
-      this.#native = new native.NativeClient(o)
-    } catch (e) {
-      rethrow(e)
-    }
-    this.#label = { baseUrl: o.baseUrl, clientId: o.clientId, auth: o.accessToken === undefined ? 'client credentials' : 'static token' }
+    const o = coreOptions(options)
+    this.#native = sync(() => new native.NativeClient(JSON.stringify(o)))
+    this.#label = { baseUrl: o.base_url, clientId: o.client_id, auth: o.access_token === undefined ? 'client credentials' : 'static token' }
   }
 
   /** Lists the user's enrolled devices. */
   listDevices(userId) {
     args.string('userId', userId)
-    return this.#native.listDevices(userId).catch(rethrow)
+    return this.#native.listDevices(userId).then((list) => list.map(records.device), rethrow)
+  }
+
+  /** The blocking form of `listDevices` (blocks the event loop: scripts, CLIs, workers). */
+  listDevicesSync(userId) {
+    args.string('userId', userId)
+    return sync(() => this.#native.listDevicesSync(userId)).map(records.device)
   }
 
   /** Sends a push to `deviceId`, or to all of the user's devices without it. */
   sendPush(request) {
-    args.options('request', request, PUSH_KEYS, true)
-    const userId = args.string('request.userId', request.userId)
-    const deviceId = args.optString('request.deviceId', request.deviceId)
-    const message = args.string('request.message', request.message)
-    const nonce = args.optString('request.nonce', request.nonce)
-    return this.#native
-      .sendPush(userId, deviceId, message, nonce)
-      .then((data) => new PushTicket(data), rethrow)
+    const a = pushArgs(request)
+    return this.#native.sendPush(...a).then((r) => new PushTicket(records.ticket(r)), rethrow)
+  }
+
+  /** The blocking form of `sendPush`. */
+  sendPushSync(request) {
+    const a = pushArgs(request)
+    return new PushTicket(records.ticket(sync(() => this.#native.sendPushSync(...a))))
   }
 
   /** Reads the confirmation state once. */
   confirmationStatus(nonce) {
-    return this.#native.confirmationStatus(nonceOf(nonce)).catch(rethrow)
+    return this.#native.confirmationStatus(nonceOf(nonce)).then(records.status, rethrow)
+  }
+
+  /** The blocking form of `confirmationStatus`. */
+  confirmationStatusSync(nonce) {
+    const n = nonceOf(nonce)
+    return records.status(sync(() => this.#native.confirmationStatusSync(n)))
   }
 
   /**
@@ -110,7 +150,7 @@ class Client {
     const signal = args.optSignal('options.signal', options.signal)
     if (signal === undefined) {
       try {
-        return this.#native.waitForConfirmation(n, opts, null).catch(rethrow)
+        return this.#native.waitForConfirmation(n, ...opts, null).then(records.outcome, rethrow)
       } catch (e) {
         return Promise.reject(fromNative(e))
       }
@@ -123,7 +163,7 @@ class Client {
     const done = () => signal.removeEventListener('abort', onAbort)
     let pending
     try {
-      pending = this.#native.waitForConfirmation(n, opts, handle)
+      pending = this.#native.waitForConfirmation(n, ...opts, handle)
     } catch (e) {
       done()
       return Promise.reject(fromNative(e))
@@ -131,7 +171,7 @@ class Client {
     return pending.then(
       (outcome) => {
         done()
-        return outcome
+        return records.outcome(outcome)
       },
       (e) => {
         done()
@@ -147,11 +187,7 @@ class Client {
   waitForConfirmationSync(nonce, options = {}) {
     const n = nonceOf(nonce)
     const opts = waitOptions(options, WAIT_SYNC_KEYS)
-    try {
-      return this.#native.waitForConfirmationSync(n, opts)
-    } catch (e) {
-      rethrow(e)
-    }
+    return records.outcome(sync(() => this.#native.waitForConfirmationSync(n, ...opts)))
   }
 
   toJSON() {
@@ -172,4 +208,4 @@ function generateNonce() {
   return native.generateNonce()
 }
 
-module.exports = { Client, generateNonce }
+module.exports = { Client, generateNonce, CLIENT_OPTIONS, coreOptions }

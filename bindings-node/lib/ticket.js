@@ -2,6 +2,7 @@
 const native = require('../native.js')
 const { rethrow } = require('./errors.js')
 const args = require('./args.js')
+const records = require('./records.js')
 
 const kEncoded = Symbol('encoded')
 
@@ -45,7 +46,7 @@ class PushTicket {
   static parse(text) {
     args.string('text', text)
     try {
-      return new PushTicket(native.parseTicket(text))
+      return new PushTicket(records.ticket(native.parseTicket(text)))
     } catch (e) {
       rethrow(e)
     }

@@ -1,85 +1,82 @@
-//! `NativeClient`: one method per core operation.
+//! `NativeClient`: one method per core operation, each in an async (promise) and a blocking
+//! form. Options come in as the core's own record (`omi_push::ClientOptions`, JSON text);
+//! results go out as the shared records of `omi_push_ffi::records` (JSON values), which
+//! `lib/records.js` gives their JavaScript names.
+
+use std::future::Future;
 
 use napi::bindgen_prelude::Object;
 use napi::{Env, Result};
 use napi_derive::napi;
-use omi_push::{Client, Config, Paths};
+use omi_push::{Client, ClientOptions};
+use omi_push_ffi::{DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord, options};
+use serde_json::Value;
 
 use crate::cancel::CancelHandle;
 use crate::error::IntoJs;
 use crate::runtime::{block, promise};
-use crate::types::{ClientOptions, Device, Outcome, PathOptions, Status, TicketData, WaitOptions};
 
-/// The native client. Use the `Client` class of the package instead: it adds option checks,
+/// The native client. Use the `Client` class of the package instead: it adds argument checks,
 /// `AbortSignal` support and error classes.
 #[napi]
 pub struct NativeClient {
     inner: Client,
 }
 
-fn core_paths(p: PathOptions) -> Paths {
-    let mut paths = Paths::default();
-    let set = |slot: &mut String, v: Option<String>| {
-        if let Some(v) = v {
-            *slot = v;
-        }
-    };
-    set(&mut paths.devices, p.devices);
-    set(&mut paths.push_device, p.push_device);
-    set(&mut paths.push_all, p.push_all);
-    set(&mut paths.confirmation, p.confirmation);
-    set(&mut paths.confirmation_query, p.confirmation_query);
-    paths
-}
+type Call<T> = std::pin::Pin<Box<dyn Future<Output = omi_push::Result<T>> + Send>>;
 
-fn core_options(o: ClientOptions) -> omi_push::ClientOptions {
-    omi_push::ClientOptions {
-        base_url: o.base_url,
-        client_id: o.client_id,
-        client_secret: o.client_secret.map(omi_push::Secret::new),
-        access_token: o.access_token.map(omi_push::Secret::new),
-        client_auth: o.client_auth,
-        token_url: o.token_url,
-        scopes: o.scopes,
-        request_timeout_ms: o.request_timeout_ms,
-        connect_timeout_ms: None,
-        poll_interval_ms: o.poll_interval_ms,
-        wait_timeout_ms: o.wait_timeout_ms,
-        max_retries: o.max_retries,
-        paths: o.paths.map(core_paths),
-        max_message_chars: o.max_message_chars.map(|n| n as usize),
-        allow_insecure_http: o.allow_insecure_http,
-        ca_cert_pem: o.ca_cert_pem,
-        user_agent_suffix: Some(o.user_agent_suffix.unwrap_or_else(|| "node".into())),
-        ..omi_push::ClientOptions::default()
+impl NativeClient {
+    fn devices(&self, user_id: String) -> Call<Vec<DeviceRecord>> {
+        let client = self.inner.clone();
+        Box::pin(async move { Ok(client.list_devices(&user_id).await?.into_iter().map(DeviceRecord::from).collect()) })
     }
-}
 
-fn core_wait_options(o: Option<WaitOptions>) -> omi_push::Result<omi_push::WaitOptions> {
-    let o = o.unwrap_or_default();
-    omi_push::WaitOptions::from_millis(o.timeout_ms, o.poll_interval_ms)
+    fn push(
+        &self,
+        user_id: String,
+        device_id: Option<String>,
+        message: String,
+        nonce: Option<String>,
+    ) -> Call<TicketRecord> {
+        let client = self.inner.clone();
+        Box::pin(async move {
+            client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await.map(TicketRecord::from)
+        })
+    }
+
+    fn status(&self, nonce: String) -> Call<StatusRecord> {
+        let client = self.inner.clone();
+        Box::pin(async move { client.confirmation_status(&nonce).await.map(StatusRecord::from) })
+    }
+
+    fn wait(&self, nonce: String, wait: omi_push::Result<omi_push::WaitOptions>) -> Call<OutcomeRecord> {
+        let client = self.inner.clone();
+        Box::pin(async move { client.wait_for_confirmation(&nonce, wait?).await.map(OutcomeRecord::from) })
+    }
 }
 
 #[napi]
 impl NativeClient {
-    /// Builds a client; throws a `config` error for options that cannot work.
+    /// Builds a client from the core's options record (snake_case JSON); throws a `config`
+    /// error for options that cannot work.
     #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, options: ClientOptions) -> Result<Self> {
-        let config = Config::from_options(core_options(options)).js(&env)?;
-        Ok(NativeClient { inner: Client::new(config).js(&env)? })
+    pub fn new(env: Env, options: String) -> Result<Self> {
+        let parsed = serde_json::from_str::<ClientOptions>(&options)
+            .map_err(|e| omi_push::Error::Config(format!("invalid client options: {e}")));
+        Ok(NativeClient { inner: parsed.and_then(options::client).js(&env)? })
     }
 
-    /// Lists the user's enrolled devices.
-    #[napi(catch_unwind, ts_return_type = "Promise<Device[]>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
     pub fn list_devices<'env>(&self, env: &'env Env, user_id: String) -> Result<Object<'env>> {
-        let client = self.inner.clone();
-        promise(env, async move { client.list_devices(&user_id).await }, |d| {
-            d.into_iter().map(Device::from).collect::<Vec<_>>()
-        })
+        promise(env, self.devices(user_id))
     }
 
-    /// Sends a push to one device, or to all of the user's devices without `deviceId`.
-    #[napi(catch_unwind, ts_return_type = "Promise<TicketData>")]
+    #[napi(catch_unwind)]
+    pub fn list_devices_sync(&self, env: Env, user_id: String) -> Result<Value> {
+        block(&env, self.devices(user_id))
+    }
+
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
     pub fn send_push<'env>(
         &self,
         env: &'env Env,
@@ -88,40 +85,55 @@ impl NativeClient {
         message: String,
         nonce: Option<String>,
     ) -> Result<Object<'env>> {
-        let client = self.inner.clone();
-        let send = async move { client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await };
-        promise(env, send, TicketData::from)
+        promise(env, self.push(user_id, device_id, message, nonce))
     }
 
-    /// Reads the confirmation state once.
-    #[napi(catch_unwind, ts_return_type = "Promise<Status>")]
+    #[napi(catch_unwind)]
+    pub fn send_push_sync(
+        &self,
+        env: Env,
+        user_id: String,
+        device_id: Option<String>,
+        message: String,
+        nonce: Option<String>,
+    ) -> Result<Value> {
+        block(&env, self.push(user_id, device_id, message, nonce))
+    }
+
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
     pub fn confirmation_status<'env>(&self, env: &'env Env, nonce: String) -> Result<Object<'env>> {
-        let client = self.inner.clone();
-        promise(env, async move { client.confirmation_status(&nonce).await }, Status::from)
+        promise(env, self.status(nonce))
     }
 
-    /// Polls until the push is confirmed, rejected or expired, or the timeout passes. The
-    /// promise rejects with a `cancelled` error once `cancel` fires.
-    #[napi(catch_unwind, ts_return_type = "Promise<Outcome>")]
+    #[napi(catch_unwind)]
+    pub fn confirmation_status_sync(&self, env: Env, nonce: String) -> Result<Value> {
+        block(&env, self.status(nonce))
+    }
+
+    /// The promise rejects with a `cancelled` error once `cancel` fires.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
     pub fn wait_for_confirmation<'env>(
         &self,
         env: &'env Env,
         nonce: String,
-        options: Option<WaitOptions>,
+        timeout_ms: Option<f64>,
+        poll_interval_ms: Option<f64>,
         cancel: Option<&CancelHandle>,
     ) -> Result<Object<'env>> {
-        let mut options = core_wait_options(options).js(env)?;
-        options.cancel = cancel.map(CancelHandle::token);
-        let client = self.inner.clone();
-        promise(env, async move { client.wait_for_confirmation(&nonce, options).await }, Outcome::from)
+        let wait = options::wait(timeout_ms, poll_interval_ms, cancel.map(CancelHandle::token));
+        promise(env, self.wait(nonce, wait))
     }
 
-    /// The blocking form of `waitForConfirmation`: it blocks the JavaScript thread until the
-    /// wait ends.
+    /// Blocks the JavaScript thread until the wait ends (or its worker is terminated).
     #[napi(catch_unwind)]
-    pub fn wait_for_confirmation_sync(&self, env: Env, nonce: String, options: Option<WaitOptions>) -> Result<Outcome> {
-        let options = core_wait_options(options).js(&env)?;
-        block(&env, self.inner.wait_for_confirmation(&nonce, options)).map(Outcome::from)
+    pub fn wait_for_confirmation_sync(
+        &self,
+        env: Env,
+        nonce: String,
+        timeout_ms: Option<f64>,
+        poll_interval_ms: Option<f64>,
+    ) -> Result<Value> {
+        block(&env, self.wait(nonce, options::wait(timeout_ms, poll_interval_ms, None)))
     }
 
     /// `Client { base_url: …, client_id=… }`; never the secret or a token.

@@ -22,5 +22,5 @@ pub fn panic_sync() -> Result<()> {
 /// Panics inside the core's runtime, as an async call would.
 #[napi(js_name = "__panicAsync", ts_return_type = "Promise<void>")]
 pub fn panic_async(env: &Env) -> Result<Object<'_>> {
-    crate::runtime::promise(env, async { Ok(boom()) }, |_| ())
+    crate::runtime::promise(env, async { Ok(boom()) })
 }

@@ -16,4 +16,3 @@ mod error;
 mod runtime;
 mod testing;
 mod ticket;
-mod types;

@@ -1,34 +1,61 @@
 //! Every call runs on the core's runtime; napi's own runtime is never started.
 //!
 //! [`promise`] spawns a core future there and settles a promise on the JavaScript thread (where
-//! errors become JavaScript values); [`block`] is the same call for the blocking forms.
+//! errors become JavaScript values); [`block`] is the same call for the blocking forms. Results
+//! cross as JSON values of the shared records.
 
 use std::future::Future;
+use std::time::Duration;
 
-use napi::bindgen_prelude::{Object, ToNapiValue};
+use napi::bindgen_prelude::{JsObjectValue, Object};
 use napi::{Env, Result};
 use omi_push::runtime;
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::IntoJs;
 
-/// A promise of `future`'s result, converted by `convert`. A panic inside the core is an
-/// `internal` error (the core's `runtime::run`).
-pub fn promise<'env, T, V, F>(env: &'env Env, future: F, convert: fn(T) -> V) -> Result<Object<'env>>
+/// How often a blocking call checks that its JavaScript thread is still wanted.
+const SLICE: Duration = Duration::from_millis(50);
+
+fn to_json<T: Serialize>(v: T) -> omi_push::Result<Value> {
+    serde_json::to_value(v).map_err(|e| omi_push::Error::Internal(format!("cannot encode a result: {e}")))
+}
+
+/// A promise of `future`'s result. A panic inside the core is an `internal` error (the core's
+/// `runtime::run`).
+pub fn promise<'env, T, F>(env: &'env Env, future: F) -> Result<Object<'env>>
 where
     F: Future<Output = omi_push::Result<T>> + Send + 'static,
-    T: Send + 'static,
-    V: ToNapiValue + 'static,
+    T: Serialize + Send + 'static,
 {
     let rt = runtime::shared().js(env)?;
     let (deferred, promise) = env.create_deferred()?;
     rt.spawn(async move {
-        let result = runtime::run(future).await;
-        deferred.resolve(move |env: Env| result.map(convert).js(&env));
+        let result = runtime::run(future).await.and_then(to_json);
+        deferred.resolve(move |env: Env| result.js(&env));
     });
     Ok(promise)
 }
 
-/// `future`'s result on the calling (JavaScript) thread.
-pub fn block<T, F: Future<Output = omi_push::Result<T>>>(env: &Env, future: F) -> Result<T> {
-    runtime::block_on(future).and_then(|r| r).js(env)
+/// `future`'s result on the calling (JavaScript) thread. Between slices it checks that the
+/// thread may still run JavaScript: `worker.terminate()` (or the process exiting) stops the
+/// call at once with a `cancelled` error, and the core task is dropped with its I/O.
+pub fn block<T, F>(env: &Env, future: F) -> Result<Value>
+where
+    F: Future<Output = omi_push::Result<T>> + Send + 'static,
+    T: Serialize + Send + 'static,
+{
+    let mut task = runtime::spawn(future).js(env)?;
+    let mut probe = Object::new(env)?;
+    loop {
+        if let Some(result) = task.wait_slice(SLICE).js(env)? {
+            return result.and_then(to_json).js(env);
+        }
+        // Node refuses every property write once its environment is stopping.
+        if probe.set_named_property("alive", true).is_err() {
+            task.abort();
+            return Err::<Value, _>(omi_push::Error::Cancelled).js(env);
+        }
+    }
 }

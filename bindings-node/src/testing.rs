@@ -50,7 +50,7 @@ impl NativeSimulator {
                 .await
                 .map_err(|e| omi_push::Error::Internal(format!("a simulator step failed to run: {e}")))
         };
-        crate::runtime::promise(env, run, |s| s)
+        crate::runtime::promise(env, run)
     }
 
     /// Stops the server; idempotent.
@@ -77,4 +77,10 @@ pub fn throw_sample_error(env: Env, kind: String) -> Result<()> {
 #[napi(js_name = "__sampleErrorRecord")]
 pub fn sample_error_record(kind: String) -> Option<String> {
     sample_record(&kind).map(|r| r.to_json().to_string())
+}
+
+/// The names of the core's client options (`omi_push_ffi::options::client_option_names`).
+#[napi(js_name = "__clientOptionNames")]
+pub fn client_option_names() -> Vec<String> {
+    omi_push_ffi::options::client_option_names()
 }
