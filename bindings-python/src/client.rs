@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-use omi_push::{ClientOptions, Config, Paths, Secret, WaitOptions};
+use omi_push::{ClientOptions, Paths, Secret, WaitOptions};
 
 use crate::error::{self, IntoPyResult};
 use crate::runtime::{block_on, into_asyncio};
@@ -20,31 +20,24 @@ pub struct Core {
     client_id: Option<String>,
 }
 
+fn usize_max() -> u64 {
+    u64::try_from(usize::MAX).unwrap_or(u64::MAX)
+}
+
 fn millis(d: Option<std::time::Duration>) -> Option<f64> {
     d.map(|d| d.as_secs_f64() * 1000.0)
 }
 
+/// Endpoint path overrides, read by the core's own `Paths` record: its field names are the
+/// only list of keys (an unknown key is a `ConfigError`, as a typo must not pass silently).
 fn paths_from(py: Python<'_>, given: HashMap<String, String>) -> PyResult<Paths> {
-    let mut p = Paths::default();
-    for (key, value) in given {
-        let slot = match key.as_str() {
-            "devices" => &mut p.devices,
-            "push_device" => &mut p.push_device,
-            "push_all" => &mut p.push_all,
-            "confirmation" => &mut p.confirmation,
-            "confirmation_query" => &mut p.confirmation_query,
-            _ => {
-                return Err(error::config(
-                    py,
-                    &format!(
-                        "unknown key `{key}` in paths (known: devices, push_device, push_all, confirmation, confirmation_query)"
-                    ),
-                ));
-            }
-        };
-        *slot = value;
+    let known = serde_json::to_value(Paths::default()).unwrap_or_default();
+    let known = known.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    if let Some(key) = given.keys().find(|k| !known.contains(k)) {
+        let message = format!("unknown key `{key}` in paths (known: {})", known.join(", "));
+        return Err(error::config(py, &message));
     }
-    Ok(p)
+    serde_json::from_value(serde_json::json!(given)).map_err(|e| error::config(py, &format!("paths: {e}")))
 }
 
 impl Core {
@@ -53,16 +46,15 @@ impl Core {
         guard.clone().ok_or_else(|| error::config(py, "this client is closed"))
     }
 
+    /// Per-call wait options by the core's one duration rule (`omi_push_ffi::options::wait`).
     fn wait_options(
         py: Python<'_>,
         timeout: Option<&Bound<'_, PyAny>>,
         poll_interval: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<WaitOptions> {
-        Ok(WaitOptions {
-            timeout: opt_duration(py, "timeout", timeout)?,
-            poll_interval: opt_duration(py, "poll_interval", poll_interval)?,
-            cancel: None,
-        })
+        let timeout = millis(opt_duration(py, "timeout", timeout)?);
+        let poll_interval = millis(opt_duration(py, "poll_interval", poll_interval)?);
+        omi_push_ffi::options::wait(timeout, poll_interval, None).py_err(py)
     }
 }
 
@@ -72,8 +64,8 @@ impl Core {
     #[pyo3(signature = (
         base_url, *, client_id=None, client_secret=None, access_token=None, client_auth=None,
         token_url=None, scopes=None, request_timeout=None, connect_timeout=None, poll_interval=None, wait_timeout=None,
-        max_retries=None, paths=None, max_message_chars=None, allow_insecure_http=None,
-        ca_cert_pem=None, user_agent=None,
+        call_timeout=None, max_retries=None, max_response_bytes=None, paths=None, max_message_chars=None,
+        allow_insecure_http=None, ca_cert_pem=None, user_agent=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -89,7 +81,9 @@ impl Core {
         connect_timeout: Option<&Bound<'_, PyAny>>,
         poll_interval: Option<&Bound<'_, PyAny>>,
         wait_timeout: Option<&Bound<'_, PyAny>>,
+        call_timeout: Option<&Bound<'_, PyAny>>,
         max_retries: Option<&Bound<'_, PyAny>>,
+        max_response_bytes: Option<&Bound<'_, PyAny>>,
         paths: Option<HashMap<String, String>>,
         max_message_chars: Option<&Bound<'_, PyAny>>,
         allow_insecure_http: Option<bool>,
@@ -108,21 +102,16 @@ impl Core {
             connect_timeout_ms: millis(opt_duration(py, "connect_timeout", connect_timeout)?),
             poll_interval_ms: millis(opt_duration(py, "poll_interval", poll_interval)?),
             wait_timeout_ms: millis(opt_duration(py, "wait_timeout", wait_timeout)?),
+            call_timeout_ms: millis(opt_duration(py, "call_timeout", call_timeout)?),
             max_retries: opt_count(py, "max_retries", max_retries, u32::MAX.into())?,
+            max_response_bytes: opt_count(py, "max_response_bytes", max_response_bytes, usize_max())?,
             paths: paths.map(|p| paths_from(py, p)).transpose()?,
-            max_message_chars: opt_count(
-                py,
-                "max_message_chars",
-                max_message_chars,
-                u64::try_from(usize::MAX).unwrap_or(u64::MAX),
-            )?,
+            max_message_chars: opt_count(py, "max_message_chars", max_message_chars, usize_max())?,
             allow_insecure_http,
             ca_cert_pem,
             user_agent_suffix: user_agent,
-            // Core options this binding does not offer yet keep the core's defaults.
-            ..ClientOptions::default()
         };
-        let client = py.detach(|| Config::from_options(options).and_then(omi_push::Client::new)).py_err(py)?;
+        let client = py.detach(|| omi_push_ffi::options::client(options)).py_err(py)?;
         let base_url = client.config().base_url().to_string();
         Ok(Core { inner: Mutex::new(Some(client)), base_url, client_id })
     }

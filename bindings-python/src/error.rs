@@ -1,15 +1,18 @@
 //! The one place where core errors become Python exceptions.
 //!
 //! The exception classes live in `omi_push/errors.py` (so they pickle and carry structured
-//! attributes); this module imports them once and raises the class that matches the core's
-//! error kind.
+//! attributes); this module turns a core error into its `ErrorRecord` and hands it to
+//! `omi_push.errors._from_record`, the one conversion.
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyModule};
+use pyo3::types::PyModule;
 
-use omi_push::{Error, ErrorKind};
+use omi_push::Error;
+use omi_push_ffi::ErrorRecord;
+
+use crate::types::json_to_py;
 
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -17,39 +20,11 @@ fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     ERRORS.get_or_try_init(py, || py.import("omi_push.errors").map(Bound::unbind)).map(|m| m.bind(py))
 }
 
-fn class_name(err: &Error) -> &'static str {
-    match err {
-        e if e.is_timeout() => "RequestTimeoutError",
-        _ => match err.kind() {
-            ErrorKind::InvalidArgument => "InvalidArgumentError",
-            ErrorKind::Config => "ConfigError",
-            ErrorKind::Authentication => "AuthenticationError",
-            ErrorKind::PermissionDenied => "PermissionDeniedError",
-            ErrorKind::NotFound => "NotFoundError",
-            ErrorKind::RateLimited => "RateLimitedError",
-            ErrorKind::Server => "ServerError",
-            ErrorKind::Transport => "TransportError",
-            ErrorKind::Protocol => "ProtocolError",
-            ErrorKind::Cancelled => "CancelledError",
-            _ => "OmiError",
-        },
-    }
-}
-
+/// Every error goes through the core's record: `omi_push.errors._from_record` picks the class
+/// by the record's kind and copies its fields (the core's own retryable, status, …).
 fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
-    let module = errors_module(py)?;
-    let class = module.getattr(class_name(err))?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("kind", err.kind().as_str())?;
-    kwargs.set_item("status", err.status())?;
-    kwargs.set_item("code", err.code())?;
-    kwargs.set_item("request_id", err.request_id())?;
-    kwargs.set_item("retry_after", err.retry_after().map(|d| d.as_secs_f64()))?;
-    kwargs.set_item("missing_scope", err.missing_scope())?;
-    kwargs.set_item("field", err.field())?;
-    kwargs.set_item("retryable", err.is_retryable())?;
-    // The core guarantees that no error text carries the secret or a token.
-    let exc = class.call((err.to_string(),), Some(&kwargs))?;
+    let record = json_to_py(py, &ErrorRecord::from(err).to_json())?;
+    let exc = errors_module(py)?.call_method1("_from_record", (record,))?;
     Ok(PyErr::from_value(exc))
 }
 

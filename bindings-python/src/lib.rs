@@ -31,6 +31,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::Outcome>()?;
     m.add_class::<testing::SimHandle>()?;
     m.add_function(wrap_pyfunction!(generate_nonce, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::client_option_names, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::raise_sample_error, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::sample_error_record, m)?)?;
     Ok(())
 }
 

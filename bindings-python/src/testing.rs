@@ -184,3 +184,34 @@ impl SimHandle {
         format!("SimHandle(base_url={:?}, client_id={:?})", self.base_url, self.client_id)
     }
 }
+
+/// The error kinds of the core, in its order (`omi_push_ffi::KINDS`).
+#[pyfunction]
+pub fn error_kinds() -> Vec<&'static str> {
+    omi_push_ffi::KINDS.to_vec()
+}
+
+/// Raises the core's sample error of `kind` through the normal conversion (the
+/// cross-language error probe).
+#[pyfunction]
+pub fn raise_sample_error(py: Python<'_>, kind: &str) -> PyResult<()> {
+    match omi_push_ffi::error::sample(kind) {
+        Some(e) => Err(error::to_py(py, e)),
+        None => Err(pyo3::exceptions::PyValueError::new_err(format!("no error kind {kind:?}"))),
+    }
+}
+
+/// The record of the core's sample error of `kind`, as JSON.
+#[pyfunction]
+pub fn sample_error_record(kind: &str) -> PyResult<String> {
+    omi_push_ffi::error::sample_record(kind)
+        .map(|r| r.to_json().to_string())
+        .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("no error kind {kind:?}")))
+}
+
+/// The core's client option names (`omi_push_ffi::options::client_option_names`), for the
+/// test that `Client(...)` offers every one.
+#[pyfunction]
+pub fn client_option_names() -> Vec<String> {
+    omi_push_ffi::options::client_option_names()
+}

@@ -9,6 +9,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use serde_json::Value;
 
+use omi_push_ffi::{DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};
+
 use crate::error::{self, IntoPyResult};
 
 /// A device enrolled for push confirmations.
@@ -30,18 +32,20 @@ pub struct Device {
     /// Time of last use as the server sent it (RFC 3339 text).
     #[pyo3(get)]
     last_used_at: Option<String>,
-    extra: serde_json::Map<String, Value>,
+    /// The other fields, each value as JSON text.
+    extra: Vec<(String, String)>,
 }
 
 impl From<omi_push::Device> for Device {
     fn from(d: omi_push::Device) -> Device {
+        let r = DeviceRecord::from(d);
         Device {
-            id: d.id,
-            name: d.name,
-            platform: d.platform,
-            created_at: d.created_at,
-            last_used_at: d.last_used_at,
-            extra: d.extra,
+            id: r.id,
+            name: r.name,
+            platform: r.platform,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            extra: r.extra,
         }
     }
 }
@@ -53,7 +57,8 @@ impl Device {
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
         for (k, v) in &self.extra {
-            dict.set_item(k, json_to_py(py, v)?)?;
+            let value: Value = serde_json::from_str(v).unwrap_or(Value::Null);
+            dict.set_item(k, json_to_py(py, &value)?)?;
         }
         Ok(dict)
     }
@@ -85,39 +90,36 @@ pub struct PushTicket {
     device_id: Option<String>,
     /// When the push was accepted, in Unix milliseconds.
     #[pyo3(get)]
-    sent_at_ms: u64,
+    sent_at_ms: i64,
     /// When the server said the push expires, in Unix milliseconds, if it said.
     #[pyo3(get)]
-    expires_at_ms: Option<u64>,
+    expires_at_ms: Option<i64>,
+    /// `str(ticket)`.
+    text: String,
 }
 
 impl From<omi_push::PushTicket> for PushTicket {
     fn from(t: omi_push::PushTicket) -> PushTicket {
-        PushTicket {
-            nonce: t.nonce,
-            user_id: t.user_id,
-            device_id: t.device_id,
-            sent_at_ms: t.sent_at_ms,
-            expires_at_ms: t.expires_at_ms,
-        }
+        PushTicket::from(TicketRecord::from(t))
     }
 }
 
-impl PushTicket {
-    fn core(&self) -> omi_push::PushTicket {
-        omi_push::PushTicket {
-            nonce: self.nonce.clone(),
-            user_id: self.user_id.clone(),
-            device_id: self.device_id.clone(),
-            sent_at_ms: self.sent_at_ms,
-            expires_at_ms: self.expires_at_ms,
+impl From<TicketRecord> for PushTicket {
+    fn from(r: TicketRecord) -> PushTicket {
+        PushTicket {
+            nonce: r.nonce,
+            user_id: r.user_id,
+            device_id: r.device_id,
+            sent_at_ms: r.sent_at_ms,
+            expires_at_ms: r.expires_at_ms,
+            text: r.text,
         }
     }
 }
 
 static FROM_TIMESTAMP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn utc_datetime(py: Python<'_>, ms: u64) -> PyResult<Bound<'_, PyAny>> {
+fn utc_datetime(py: Python<'_>, ms: i64) -> PyResult<Bound<'_, PyAny>> {
     let from_ts = FROM_TIMESTAMP.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
         let dt = py.import("datetime")?;
         let utc = dt.getattr("timezone")?.getattr("utc")?;
@@ -137,7 +139,7 @@ impl PushTicket {
     /// ``ValueError``) when the text is not a ticket.
     #[classmethod]
     fn parse(_cls: &Bound<'_, PyType>, py: Python<'_>, text: &str) -> PyResult<PushTicket> {
-        omi_push::PushTicket::parse(text).map(PushTicket::from).py_err(py)
+        TicketRecord::parse(text).map(PushTicket::from).py_err(py)
     }
 
     /// When the push was accepted (an aware ``datetime`` in UTC).
@@ -152,8 +154,8 @@ impl PushTicket {
         self.expires_at_ms.map(|ms| utc_datetime(py, ms)).transpose()
     }
 
-    fn __str__(&self) -> String {
-        self.core().to_string()
+    fn __str__(&self) -> &str {
+        &self.text
     }
 
     fn __repr__(&self) -> String {
@@ -168,7 +170,7 @@ impl PushTicket {
     /// Pickles as its string form.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let parse = slf.get_type().getattr("parse")?;
-        let text = slf.get().core().to_string();
+        let text = slf.get().text.clone();
         (parse, (text,)).into_pyobject(slf.py())
     }
 }
@@ -190,7 +192,8 @@ pub struct Status {
 
 impl From<omi_push::Status> for Status {
     fn from(s: omi_push::Status) -> Status {
-        Status { state: s.state.as_str(), is_final: s.state.is_final(), raw: s.raw }
+        let r = StatusRecord::from(s);
+        Status { state: r.state, raw: r.raw, is_final: r.is_final }
     }
 }
 
@@ -217,11 +220,21 @@ pub struct Outcome {
     /// The last state string the server sent, as it came.
     #[pyo3(get)]
     last_status: Option<String>,
+    /// The user approved the push (also ``confirmed``).
+    #[pyo3(get)]
+    is_confirmed: bool,
 }
 
 impl From<omi_push::Outcome> for Outcome {
     fn from(o: omi_push::Outcome) -> Outcome {
-        Outcome { kind: o.kind.as_str(), elapsed: o.elapsed.as_secs_f64(), polls: o.polls, last_status: o.last_status }
+        let r = OutcomeRecord::from(o);
+        Outcome {
+            kind: r.kind,
+            elapsed: r.elapsed_ms / 1000.0,
+            polls: r.polls,
+            last_status: r.last_status,
+            is_confirmed: r.is_confirmed,
+        }
     }
 }
 
@@ -230,7 +243,7 @@ impl Outcome {
     /// The user approved the push.
     #[getter]
     fn confirmed(&self) -> bool {
-        self.kind == "confirmed"
+        self.is_confirmed
     }
     /// The user denied the push.
     #[getter]

@@ -21,8 +21,17 @@ from conftest import conformance_dir
 SCENARIOS = sorted(conformance_dir().glob("*.json"))
 CLIENT_STEPS = {"list_devices", "send_push", "status", "wait"}
 # Scenario `client` keys → Client keyword arguments (durations in seconds).
-DURATIONS = {"poll_interval_ms": "poll_interval", "request_timeout_ms": "request_timeout", "wait_timeout_ms": "wait_timeout"}
-PLAIN = {"scopes", "client_auth", "max_message_chars", "max_retries", "token_url", "paths", "allow_insecure_http", "ca_cert_pem"}
+DURATIONS = {
+    "poll_interval_ms": "poll_interval",
+    "request_timeout_ms": "request_timeout",
+    "connect_timeout_ms": "connect_timeout",
+    "wait_timeout_ms": "wait_timeout",
+    "call_timeout_ms": "call_timeout",
+}
+PLAIN = {
+    "scopes", "client_auth", "max_message_chars", "max_retries", "max_response_bytes", "token_url", "paths",
+    "allow_insecure_http", "ca_cert_pem",
+}
 
 
 def test_scenarios_found() -> None:

@@ -19,7 +19,13 @@ simulator for your own tests. Library events go to the ``logging`` logger ``omi_
 from ._native import Device, Outcome, PushTicket, Status, __version__, generate_nonce
 from ._client import AsyncClient, Client, Seconds
 from .errors import (
+    AlreadyUsedError,
     AuthenticationError,
+    ChallengeMismatchError,
+    InternalError,
+    InvalidChallengeError,
+    StoreUnavailableError,
+    ThrottledError,
     CancelledError,
     ConfigError,
     InvalidArgumentError,
@@ -55,4 +61,10 @@ __all__ = [
     "RequestTimeoutError",
     "ProtocolError",
     "CancelledError",
+    "InternalError",
+    "InvalidChallengeError",
+    "ChallengeMismatchError",
+    "AlreadyUsedError",
+    "ThrottledError",
+    "StoreUnavailableError",
 ]

@@ -44,7 +44,9 @@ class _BaseClient:
         connect_timeout: Optional[Seconds] = None,
         poll_interval: Optional[Seconds] = None,
         wait_timeout: Optional[Seconds] = None,
+        call_timeout: Optional[Seconds] = None,
         max_retries: Optional[int] = None,
+        max_response_bytes: Optional[int] = None,
         paths: Optional[Mapping[str, str]] = None,
         max_message_chars: Optional[int] = None,
         allow_insecure_http: Optional[bool] = None,
@@ -67,7 +69,12 @@ class _BaseClient:
             connect_timeout: Timeout of opening a connection (default 5 s).
             poll_interval: Default time between two polls of a wait (default 1 s).
             wait_timeout: Default timeout of a wait (default 120 s).
+            call_timeout: Total time of one ``list_devices``, ``send_push`` or
+                ``confirmation_status`` call, retries included (default 30 s).
             max_retries: Retries of one idempotent request on transient failures (default 2).
+            max_response_bytes: Largest response body accepted from the server, in bytes
+                (default 256 KiB);
+                a bigger one is a ``ProtocolError``.
             paths: Endpoint path overrides: keys ``devices``, ``push_device``, ``push_all``,
                 ``confirmation``, ``confirmation_query``.
             max_message_chars: Longest push message accepted (default 1024).
@@ -91,7 +98,9 @@ class _BaseClient:
             connect_timeout=connect_timeout,
             poll_interval=poll_interval,
             wait_timeout=wait_timeout,
+            call_timeout=call_timeout,
             max_retries=max_retries,
+            max_response_bytes=max_response_bytes,
             paths=dict(paths) if paths is not None else None,
             max_message_chars=max_message_chars,
             allow_insecure_http=allow_insecure_http,

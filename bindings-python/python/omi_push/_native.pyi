@@ -11,6 +11,11 @@ __version__: str
 def generate_nonce() -> str:
     """A fresh random nonce (24 URL-safe characters), as ``send_push`` makes when none is given."""
 
+def error_kinds() -> List[str]: ...
+def client_option_names() -> List[str]: ...
+def raise_sample_error(kind: str) -> None: ...
+def sample_error_record(kind: str) -> str: ...
+
 @final
 class Device:
     """A device enrolled for push confirmations."""
@@ -98,6 +103,9 @@ class Outcome:
     def confirmed(self) -> bool:
         """The user approved the push."""
     @property
+    def is_confirmed(self) -> bool:
+        """The user approved the push (the same as ``confirmed``)."""
+    @property
     def rejected(self) -> bool:
         """The user denied the push."""
     @property
@@ -125,7 +133,9 @@ class Core:
         connect_timeout: Optional[_Seconds] = ...,
         poll_interval: Optional[_Seconds] = ...,
         wait_timeout: Optional[_Seconds] = ...,
+        call_timeout: Optional[_Seconds] = ...,
         max_retries: Optional[int] = ...,
+        max_response_bytes: Optional[int] = ...,
         paths: Optional[Dict[str, str]] = ...,
         max_message_chars: Optional[int] = ...,
         allow_insecure_http: Optional[bool] = ...,

@@ -26,13 +26,41 @@ from . import _native
 from ._client import AsyncClient, Client
 from ._native import PushTicket
 
-__all__ = ["Simulator", "SimulatorError", "LoggedRequest", "SimPush", "DeviceSpec", "UsersSpec"]
+__all__ = [
+    "Simulator",
+    "SimulatorError",
+    "LoggedRequest",
+    "SimPush",
+    "DeviceSpec",
+    "UsersSpec",
+    "ERROR_KINDS",
+    "raise_sample_error",
+    "sample_error_record",
+]
 
 Seconds = Union[float, timedelta]
 DeviceSpec = Union[str, Mapping[str, Any]]
 """A device: its id, or a mapping with ``id`` and optional ``name`` and ``platform``."""
 UsersSpec = Union[Mapping[str, Sequence[DeviceSpec]], Sequence[Mapping[str, Any]]]
 """Users: ``{"user-id": [device, ...]}``, or a list of ``{"id": ..., "devices": [...]}``."""
+
+
+ERROR_KINDS: Tuple[str, ...] = tuple(_native.error_kinds())
+"""Every error kind of the core, in its order; :mod:`omi_push.errors` has a class for each."""
+
+
+def raise_sample_error(kind: str) -> None:
+    """Raises the core's sample error of ``kind`` (one of :data:`ERROR_KINDS`), converted as
+    every error of the library is: for tests of your own error handling, and the
+    cross-language error probe."""
+    _native.raise_sample_error(kind)
+
+
+def sample_error_record(kind: str) -> Dict[str, Any]:
+    """The core's error record of the sample error of ``kind`` (what
+    :func:`raise_sample_error` raises, before conversion)."""
+    record: Dict[str, Any] = json.loads(_native.sample_error_record(kind))
+    return record
 
 
 class SimulatorError(Exception):

@@ -1,0 +1,99 @@
+"""The result records come from the core's FFI records (is_final, is_confirmed), and every
+client option of the core is a keyword argument of Client/AsyncClient, the two new ones
+(call_timeout, max_response_bytes) included."""
+
+from __future__ import annotations
+
+import inspect
+import time
+
+import pytest
+
+from omi_push import AsyncClient, Client, ProtocolError, TransportError, _native
+from omi_push.testing import Simulator
+
+# Core option → Python keyword: durations lose `_ms` (Python takes seconds); the user agent
+# suffix is set by the binding itself (python/X.Y), the base URL is positional.
+INTERNAL = {"user_agent_suffix"}
+
+
+def python_name(core_name: str) -> str:
+    return core_name[: -len("_ms")] if core_name.endswith("_ms") else core_name
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_every_core_option_is_a_keyword(cls: type) -> None:
+    names = _native.client_option_names()
+    assert "call_timeout_ms" in names and "max_response_bytes" in names
+    params = inspect.signature(cls.__init__).parameters
+    missing = [n for n in names if n not in INTERNAL and python_name(n) not in params]
+    assert not missing, f"{cls.__name__} lacks core options {missing}"
+    extra = {p for p in params if p != "self"} - {python_name(n) for n in names}
+    assert not extra, f"{cls.__name__} has options the core does not know: {extra}"
+
+
+def test_status_and_outcome_flags_come_from_the_core(sim: Simulator, client: Client) -> None:
+    ticket = client.send_push("user-1", "m", device_id="dev-1")
+    status = client.confirmation_status(ticket)
+    assert (status.state, status.is_final) == ("pending", False)
+    sim.set_state(ticket, "APPROVING")  # unknown to the client: pending, not final
+    status = client.confirmation_status(ticket)
+    assert (status.state, status.raw, status.is_final) == ("unknown", "APPROVING", False)
+    sim.set_state(ticket, "CONFIRMED")
+    status = client.confirmation_status(ticket)
+    assert (status.state, status.is_final) == ("confirmed", True)
+    outcome = client.wait_for_confirmation(ticket, timeout=5)
+    assert outcome.is_confirmed and outcome.confirmed and outcome.polls == 1
+    rejected = client.send_push("user-1", "m", device_id="dev-1")
+    sim.reject(rejected)
+    outcome = client.wait_for_confirmation(rejected, timeout=5)
+    assert not outcome.is_confirmed and not outcome.confirmed and outcome.rejected
+    assert client.confirmation_status(rejected).is_final
+
+
+def test_ticket_times_are_integers_of_the_record(client: Client) -> None:
+    ticket = client.send_push("user-1", "m", device_id="dev-1")
+    assert isinstance(ticket.sent_at_ms, int) and abs(ticket.sent_at_ms / 1000 - time.time()) < 60
+    again = type(ticket).parse(str(ticket))
+    assert again == ticket and again.sent_at_ms == ticket.sent_at_ms
+
+
+def test_max_response_bytes_caps_the_body(sim: Simulator) -> None:
+    # A status body of 300 kB (valid JSON, state PENDING): over the default cap of 256 KiB.
+    sim.control({"do": "fault", "fault": {"route": "confirmation", "oversized_bytes": 300_000}})
+    nonce = "A" * 24
+    with sim.client(max_retries=0) as c:
+        with pytest.raises(ProtocolError):
+            c.confirmation_status(nonce)
+    with sim.client(max_retries=0, max_response_bytes=1 << 20) as c:
+        assert c.confirmation_status(nonce).state == "pending"
+    sim.clear_faults()
+    sim.control({"do": "fault", "fault": {"route": "confirmation", "oversized_bytes": 2000}})
+    with sim.client(max_retries=0) as c:
+        assert c.confirmation_status(nonce).state == "pending"
+    with sim.client(max_retries=0, max_response_bytes=1024) as c:
+        with pytest.raises(ProtocolError):
+            c.confirmation_status(nonce)
+
+
+def test_call_timeout_bounds_a_call_with_its_retries(sim: Simulator) -> None:
+    sim.add_fault("devices", latency=0.4)
+    with sim.client(request_timeout=0.3, max_retries=5, call_timeout=0.5) as c:
+        started = time.monotonic()
+        with pytest.raises(TransportError) as info:
+            c.list_devices("user-1")
+        took = time.monotonic() - started
+    assert info.value.timeout and took < 1.5, took
+    with sim.client(call_timeout=2) as c:
+        assert c.list_devices("user-1")
+
+
+def test_bad_new_options_are_config_errors() -> None:
+    from omi_push import ConfigError
+
+    with pytest.raises(ConfigError, match="max_response_bytes"):
+        Client("http://127.0.0.1:9", client_id="a", client_secret="b", max_response_bytes=-1)
+    with pytest.raises(TypeError):
+        Client("http://127.0.0.1:9", client_id="a", client_secret="b", max_response_bytes=True)
+    with pytest.raises(ValueError):
+        Client("http://127.0.0.1:9", client_id="a", client_secret="b", call_timeout=-1)
