@@ -9,6 +9,7 @@
 //! [`Error::StoreUnavailable`]: nothing is approved (fail closed).
 
 mod challenge;
+pub mod page;
 mod store;
 
 use std::sync::Arc;

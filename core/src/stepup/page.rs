@@ -1,0 +1,219 @@
+//! The step-up pages, written once: the device picker and the "check your phone" waiting page,
+//! rendered with the values of the app (every value HTML-escaped). Each web framework only
+//! serves them. The waiting page's script polls a small JSON status route every second (so no
+//! server thread or worker is held for the wait, and the status request may land on any
+//! instance); without JavaScript a meta refresh reloads the page instead. Accessible: the
+//! status text is a labelled live region that receives focus, buttons are real buttons.
+
+use crate::wire::Device;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for a JSON string inside a `<script>` block (no `</script>` can close it).
+fn js_string(s: &str) -> String {
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}\
+main{max-width:28rem;margin:4rem auto;background:#fff;border-radius:12px;padding:2rem;box-shadow:0 1px 4px #0002}\
+h1{font-size:1.4rem;margin:0 0 1rem}.msg{background:#eef2ff;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}\
+#status{font-weight:600;outline:none}button,.button{font:inherit;padding:.6rem 1.2rem;border-radius:8px;border:1px solid #3451d1;\
+background:#3451d1;color:#fff;cursor:pointer}fieldset{border:0;padding:0;margin:1rem 0}label{display:block;padding:.4rem 0}\
+.hidden{display:none}";
+
+/// Values of the waiting page.
+#[derive(Debug, Clone)]
+pub struct WaitingPage<'a> {
+    /// Page title and heading, e.g. "Check your phone".
+    pub title: &'a str,
+    /// The message shown on the phone, repeated here so the user recognises the push.
+    pub message: &'a str,
+    /// The JSON status route the script polls (GET), answering [`status_json`].
+    pub status_url: &'a str,
+    /// Where an approval leads (the page the user asked for).
+    pub continue_url: &'a str,
+    /// The form action of "send again" (POST), offered after a rejection, expiry or timeout.
+    pub retry_url: &'a str,
+    /// Milliseconds between two polls of the status route (1000 by default).
+    pub poll_ms: u32,
+    /// Texts of the states, in the app's language.
+    pub texts: Texts<'a>,
+}
+
+/// The page's words (English defaults in [`Texts::default`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Texts<'a> {
+    pub waiting: &'a str,
+    pub approved: &'a str,
+    pub rejected: &'a str,
+    pub expired: &'a str,
+    pub timed_out: &'a str,
+    pub send_again: &'a str,
+}
+
+impl Default for Texts<'_> {
+    fn default() -> Self {
+        Texts {
+            waiting: "Waiting for your confirmation on your phone…",
+            approved: "Confirmed. Continuing…",
+            rejected: "You denied the request on your phone.",
+            expired: "The request expired before it was confirmed.",
+            timed_out: "No confirmation arrived in time.",
+            send_again: "Send again",
+        }
+    }
+}
+
+/// The answer of the status route: `{"verdict": "...", "redirect": "..."}` (the redirect only
+/// with `approved`).
+pub fn status_json(verdict: &str, continue_url: Option<&str>) -> String {
+    match (verdict, continue_url) {
+        ("approved", Some(url)) => serde_json::json!({ "verdict": verdict, "redirect": url }).to_string(),
+        _ => serde_json::json!({ "verdict": verdict }).to_string(),
+    }
+}
+
+/// The "check your phone" page.
+pub fn waiting_page(p: &WaitingPage<'_>) -> String {
+    let t = &p.texts;
+    let texts = serde_json::json!({
+        "approved": t.approved, "rejected": t.rejected, "expired": t.expired, "timed_out": t.timed_out,
+    });
+    let texts = js_string(&texts.to_string());
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{title}</title><noscript><meta http-equiv="refresh" content="{refresh}"></noscript><style>{STYLE}</style></head>
+<body><main aria-labelledby="heading">
+<h1 id="heading">{title}</h1>
+<p class="msg" id="push-message">{message}</p>
+<p id="status" role="status" aria-live="polite" tabindex="-1" data-verdict="pending">{waiting}</p>
+<form id="retry" class="hidden" method="post" action="{retry}"><button type="submit">{again}</button></form>
+</main>
+<script>
+(function () {{
+  var statusUrl = {status_js}, continueUrl = {continue_js}, texts = JSON.parse({texts}), every = {poll};
+  var status = document.getElementById('status'), retry = document.getElementById('retry');
+  status.focus();
+  function show(verdict, text) {{
+    status.dataset.verdict = verdict; status.textContent = text; status.focus();
+    if (verdict !== 'approved') retry.classList.remove('hidden');
+  }}
+  function poll() {{
+    fetch(statusUrl, {{ headers: {{ 'Accept': 'application/json' }}, credentials: 'same-origin', cache: 'no-store' }})
+      .then(function (r) {{ return r.json(); }})
+      .then(function (s) {{
+        if (s.verdict === 'approved') {{ show('approved', texts.approved); window.location.assign(s.redirect || continueUrl); }}
+        else if (texts[s.verdict]) show(s.verdict, texts[s.verdict]);
+        else setTimeout(poll, every);
+      }})
+      .catch(function () {{ setTimeout(poll, every * 2); }});
+  }}
+  setTimeout(poll, every);
+}})();
+</script></body></html>
+"#,
+        title = escape(p.title),
+        refresh = (p.poll_ms.max(1000) / 1000).max(1),
+        message = escape(p.message),
+        waiting = escape(t.waiting),
+        retry = escape(p.retry_url),
+        again = escape(t.send_again),
+        status_js = js_string(p.status_url),
+        continue_js = js_string(p.continue_url),
+        poll = p.poll_ms.max(250),
+    )
+}
+
+/// The device picker: a radio button per device and "all my devices"; posts `device` (an id,
+/// or `all`) to `action_url`, with an optional hidden field (a CSRF token).
+pub fn device_picker(title: &str, devices: &[Device], action_url: &str, hidden: Option<(&str, &str)>) -> String {
+    let mut options = String::new();
+    for (i, d) in devices.iter().enumerate() {
+        let name = d.name.as_deref().unwrap_or(&d.id);
+        let platform = d.platform.as_deref().map(|p| format!(" ({})", escape(p))).unwrap_or_default();
+        options.push_str(&format!(
+            r#"<label><input type="radio" name="device" value="{id}"{checked}> {name}{platform}</label>"#,
+            id = escape(&d.id),
+            checked = if i == 0 { " checked" } else { "" },
+            name = escape(name),
+        ));
+    }
+    options.push_str(r#"<label><input type="radio" name="device" value="all"> All my devices</label>"#);
+    let hidden = hidden
+        .map(|(k, v)| format!(r#"<input type="hidden" name="{}" value="{}">"#, escape(k), escape(v)))
+        .unwrap_or_default();
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{title}</title><style>{STYLE}</style></head>
+<body><main aria-labelledby="heading"><h1 id="heading">{title}</h1>
+<form method="post" action="{action}">{hidden}<fieldset><legend>Where should we send the confirmation?</legend>{options}</fieldset>
+<button type="submit">Send</button></form></main></body></html>
+"#,
+        title = escape(title),
+        action = escape(action_url),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page<'a>(message: &'a str, status_url: &'a str) -> WaitingPage<'a> {
+        WaitingPage {
+            title: "Check your phone",
+            message,
+            status_url,
+            continue_url: "/payment-method",
+            retry_url: "/step-up/retry",
+            poll_ms: 1000,
+            texts: Texts::default(),
+        }
+    }
+
+    #[test]
+    fn values_are_escaped_everywhere() {
+        let html =
+            waiting_page(&page("<img src=x onerror=alert(1)> & \"q\"", "/s?x=</script><script>alert(2)</script>"));
+        assert!(!html.contains("<img src=x"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot;"));
+        assert_eq!(html.matches("</script>").count(), 1, "only the page's own script closes");
+        assert!(html.contains(r#"role="status""#) && html.contains(r#"aria-live="polite""#));
+        assert!(html.contains(r#"<noscript><meta http-equiv="refresh" content="1"></noscript>"#));
+        let d = Device {
+            id: "d\"1".into(),
+            name: Some("<b>Pixel</b>".into()),
+            platform: None,
+            created_at: None,
+            last_used_at: None,
+            extra: Default::default(),
+        };
+        let picker = device_picker("Pick", &[d], "/go", Some(("csrf", "t<k>")));
+        assert!(
+            picker.contains("value=\"d&quot;1\"") && picker.contains("&lt;b&gt;Pixel") && picker.contains("t&lt;k&gt;")
+        );
+        assert!(picker.contains("value=\"all\""));
+    }
+
+    #[test]
+    fn the_status_answer() {
+        assert_eq!(status_json("approved", Some("/p")), r#"{"redirect":"/p","verdict":"approved"}"#);
+        assert_eq!(status_json("pending", Some("/p")), r#"{"verdict":"pending"}"#);
+    }
+}
