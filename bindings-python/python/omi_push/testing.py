@@ -186,17 +186,29 @@ class Simulator:
         if faults is not None:
             cfg["faults"] = [dict(f) for f in faults]
         self._handle = _native.SimHandle.start(json.dumps(cfg))
+        info = self._request("info")
+        self._base_url: str = info["base_url"]
+        self._client_id: str = info["client_id"]
+        self._client_secret: str = info["client_secret"]
+        self._running = True
+
+    def _request(self, do: str, **fields: Any) -> Any:
+        """One request to the simulator handle (see ``omi_push_ffi::sim``), JSON in and out."""
+        if do != "info" and not getattr(self, "_running", True):
+            raise SimulatorError("the simulator is stopped")
+        return json.loads(self._handle.request(json.dumps({"do": do, **fields})))
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def stop(self) -> None:
         """Stops the server. Idempotent."""
+        self._running = False
         self._handle.stop()
 
     @property
     def running(self) -> bool:
         """Whether the server still runs."""
-        return self._handle.running
+        return self._running
 
     def __enter__(self) -> Simulator:
         return self
@@ -218,17 +230,17 @@ class Simulator:
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT`` (no trailing slash)."""
-        return self._handle.base_url
+        return self._base_url
 
     @property
     def client_id(self) -> str:
         """The client id the token endpoint accepts."""
-        return self._handle.client_id
+        return self._client_id
 
     @property
     def client_secret(self) -> str:
         """The client secret the token endpoint accepts (a test value)."""
-        return self._handle.client_secret
+        return self._client_secret
 
     def client(self, **options: Any) -> Client:
         """A blocking :class:`~omi_push.Client` for this simulator; ``options`` are passed on."""
@@ -247,13 +259,14 @@ class Simulator:
 
     def phone_url(self, device_id: str) -> str:
         """The device's virtual phone page (open it in a browser to approve by hand)."""
-        return self._handle.phone_url(device_id)
+        url: str = self._request("phone_url", device_id=device_id)
+        return url
 
     # -- users and devices -----------------------------------------------------------------
 
     def add_user(self, user_id: str, devices: Sequence[DeviceSpec] = ()) -> None:
         """Adds a user with its devices, replacing a user with the same id."""
-        self._handle.add_user(json.dumps({"id": user_id, "devices": [_device(d) for d in devices]}))
+        self._request("add_user", user={"id": user_id, "devices": [_device(d) for d in devices]})
 
     def add_device(
         self,
@@ -264,13 +277,13 @@ class Simulator:
         platform: Optional[str] = None,
     ) -> None:
         """Adds a device to a user, replacing a device with the same id."""
-        self._handle.add_device(user_id, json.dumps({"id": device_id, "name": name, "platform": platform}))
+        self._request("add_device", user_id=user_id, device={"id": device_id, "name": name, "platform": platform})
 
     # -- the phone ---------------------------------------------------------------------------
 
     def _phone(self, action: str, nonce: Union[str, PushTicket], after: Optional[Seconds]) -> None:
         if after is None:
-            getattr(self._handle, action)(_nonce(nonce))
+            self._request(action, nonce=_nonce(nonce))
         else:
             self.control({"do": "phone", "nonce": _nonce(nonce), "action": action, "after_ms": _ms(after, "after")})
 
@@ -288,7 +301,7 @@ class Simulator:
 
     def set_state(self, nonce: Union[str, PushTicket], state: str) -> None:
         """Sets any raw state string (e.g. one the client does not know)."""
-        self._handle.set_state(_nonce(nonce), state)
+        self._request("set_state", nonce=_nonce(nonce), state=state)
 
     def pushes(self) -> List[SimPush]:
         """Every push received, oldest first."""
@@ -301,13 +314,13 @@ class Simulator:
                 status=p["status"],
                 created_ms=p["created_ms"],
             )
-            for p in json.loads(self._handle.pushes())
+            for p in self._request("pushes")
         ]
 
     def set_auto_respond(self, action: Optional[Literal["approve", "reject"]], *, delay: Seconds = 2.0) -> None:
         """Answers every new push by itself after ``delay``; ``None`` turns it off."""
         value = None if action is None else {"action": action, "delay_ms": _ms(delay, "delay")}
-        self._handle.set_auto_respond(json.dumps(value))
+        self._request("set_auto_respond", auto=value)
 
     # -- faults ------------------------------------------------------------------------------
 
@@ -343,21 +356,21 @@ class Simulator:
             fault["retry_after_s"] = retry_after
         if latency is not None:
             fault["latency_ms"] = _ms(latency, "latency")
-        self._handle.add_fault(json.dumps(fault))
+        self._request("add_fault", fault=fault)
 
     def clear_faults(self) -> None:
         """Removes every fault."""
-        self._handle.clear_faults()
+        self._request("clear_faults")
 
     def revoke_tokens(self) -> None:
         """Every token issued so far is refused from now on (the client must fetch a new one)."""
-        self._handle.revoke_tokens()
+        self._request("revoke_tokens")
 
     # -- the request log ---------------------------------------------------------------------
 
     def request_log(self) -> List[LoggedRequest]:
         """The OMI and token requests so far, oldest first."""
-        return [LoggedRequest(**entry) for entry in json.loads(self._handle.request_log())]
+        return [LoggedRequest(**entry) for entry in self._request("request_log")]
 
     def requests(self, route: Optional[str] = None, method: Optional[str] = None) -> List[LoggedRequest]:
         """The logged requests of ``route`` (any when ``None``) and ``method`` (any when ``None``)."""
@@ -369,11 +382,12 @@ class Simulator:
 
     def count(self, route: str = "*", method: str = "GET") -> int:
         """How many requests of ``route`` (``"*"``: all) with ``method`` were logged."""
-        return self._handle.count(route, method)
+        n: int = self._request("count", route=route, method=method)
+        return n
 
     def clear_log(self) -> None:
         """Empties the request log."""
-        self._handle.clear_log()
+        self._request("clear_log")
 
     # -- conformance scenarios ---------------------------------------------------------------
 
@@ -383,4 +397,5 @@ class Simulator:
         Raises:
             SimulatorError: The step failed (e.g. an ``expect_requests`` did not hold).
         """
-        self._handle.control(json.dumps(dict(step)))
+        step = dict(step)
+        self._request(str(step.pop("do")), **step)
