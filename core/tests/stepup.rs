@@ -109,6 +109,23 @@ async fn approve_is_given_once_then_already_used() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_is_redeemed_once_for_its_user_and_action() {
+    for (store, _redis) in stores() {
+        let sim = sim().await;
+        let s = step_up(&sim, store.clone(), |_| {});
+        let c = s.begin("user-1", ACTION, None, "Confirm").await.expect("begin");
+        assert_eq!(s.redeem(&c.text, "user-1", ACTION).await.map_err(|e| e.kind()), Ok(false), "not approved yet");
+        sim.approve(&c.claims.nonce).expect("approve");
+        assert_eq!(kind(s.check(&c.text, "user-1", ACTION).await), Ok(Verdict::Approved));
+        let e = s.redeem(&c.text, "user-1", "view-card-number").await.expect_err("other action");
+        assert_eq!(e.kind(), ErrorKind::ChallengeMismatch);
+        assert_eq!(s.redeem(&c.text, "user-2", ACTION).await.map_err(|e| e.kind()), Err(ErrorKind::ChallengeMismatch));
+        assert_eq!(s.redeem(&c.text, "user-1", ACTION).await.map_err(|e| e.kind()), Ok(true), "{store:?}");
+        assert_eq!(s.redeem(&c.text, "user-1", ACTION).await.map_err(|e| e.kind()), Err(ErrorKind::AlreadyUsed));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wait_gives_approved_rejected_expired_or_pending() {
     for (store, _redis) in stores() {
         let sim = sim().await;

@@ -24,7 +24,7 @@ use crate::wire::{Device, State};
 
 use challenge::Keys;
 pub use challenge::{Claims, MAX_CHALLENGE_CHARS, MIN_KEY_BYTES};
-use store::{MemoryStore, RedisStore, Store};
+use store::{Mark, MemoryStore, RedisStore, Store};
 pub use store::{REDIS_PREFIX, Throttle};
 
 /// Longest accepted action name.
@@ -235,7 +235,7 @@ impl StepUp {
         if now >= claims.expires_at_ms.min(max_end) {
             return Ok(None);
         }
-        if self.inner.store.is_used(&claims.nonce).await? {
+        if self.inner.store.is_used(Mark::Used, &claims.nonce).await? {
             return Err(Error::AlreadyUsed);
         }
         Ok(Some(claims))
@@ -247,7 +247,7 @@ impl StepUp {
             Some(OutcomeKind::Confirmed) => {
                 let ttl = Duration::from_millis(claims.expires_at_ms.saturating_sub(unix_ms(SystemTime::now())))
                     .max(Duration::from_secs(1));
-                if !self.inner.store.consume(&claims.nonce, ttl).await? {
+                if !self.inner.store.consume(Mark::Used, &claims.nonce, ttl).await? {
                     return Err(Error::AlreadyUsed);
                 }
                 Verdict::Approved
@@ -274,6 +274,30 @@ impl StepUp {
             State::Pending | State::Unknown(_) => None,
         };
         self.settle(&claims, state).await
+    }
+
+    /// Spends the approval of `challenge`, once — for guards: the waiting page's status route
+    /// approves (`check`), the protected route redeems. `Ok(true)` the first time after an
+    /// approval, within `max_age`; `Ok(false)` when it was never approved or is too old;
+    /// [`Error::AlreadyUsed`] when it was redeemed before. No request is made.
+    pub async fn redeem(&self, challenge: &str, user_id: &str, action_name: &str) -> Result<bool> {
+        let claims = self.inner.keys.verify(challenge)?;
+        if claims.user_id != user_id {
+            return Err(Error::ChallengeMismatch { field: "user".into() });
+        }
+        if claims.action != action_name {
+            return Err(Error::ChallengeMismatch { field: "action".into() });
+        }
+        let now = unix_ms(SystemTime::now());
+        let end = claims.expires_at_ms.min(claims.issued_at_ms.saturating_add(self.inner.max_age.as_millis() as u64));
+        if now >= end || !self.inner.store.is_used(Mark::Used, &claims.nonce).await? {
+            return Ok(false);
+        }
+        let ttl = Duration::from_millis(end - now).max(Duration::from_secs(1));
+        if !self.inner.store.consume(Mark::Redeemed, &claims.nonce, ttl).await? {
+            return Err(Error::AlreadyUsed);
+        }
+        Ok(true)
     }
 
     /// Waits until a final state, the timeout (then `Pending`), the challenge's expiry (then

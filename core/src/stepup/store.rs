@@ -33,6 +33,24 @@ fn throttled(reason: String, retry_after_ms: i64) -> Error {
     Error::Throttled { reason, retry_after }
 }
 
+/// What a challenge's nonce is marked with, once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mark {
+    /// Its approval was given (by check or wait).
+    Used,
+    /// Its approval was spent (by redeem).
+    Redeemed,
+}
+
+impl Mark {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mark::Used => "used",
+            Mark::Redeemed => "redeemed",
+        }
+    }
+}
+
 pub(crate) trait Store: Send + Sync {
     /// Atomically: refuses (`Throttled`) when `user` has `max_unresolved` unresolved
     /// challenges or had a push less than `min_gap` ago; else records `nonce` as unresolved
@@ -47,10 +65,11 @@ pub(crate) trait Store: Send + Sync {
     ) -> StoreFuture<'a, ()>;
     /// `nonce` is resolved: it no longer counts against the throttle.
     fn release<'a>(&'a self, user: &'a str, nonce: &'a str) -> StoreFuture<'a, ()>;
-    /// Atomically marks `nonce` used; `true` for the first caller only.
-    fn consume<'a>(&'a self, nonce: &'a str, ttl: Duration) -> StoreFuture<'a, bool>;
-    /// Whether `nonce` was used.
-    fn is_used<'a>(&'a self, nonce: &'a str) -> StoreFuture<'a, bool>;
+    /// Atomically marks `nonce` with `mark` (`used`: approved; `redeemed`: the approval was
+    /// spent); `true` for the first caller only.
+    fn consume<'a>(&'a self, mark: Mark, nonce: &'a str, ttl: Duration) -> StoreFuture<'a, bool>;
+    /// Whether `nonce` has `mark`.
+    fn is_used<'a>(&'a self, mark: Mark, nonce: &'a str) -> StoreFuture<'a, bool>;
 }
 
 /// One process's store.
@@ -128,29 +147,30 @@ impl Store for MemoryStore {
         })
     }
 
-    fn consume<'a>(&'a self, nonce: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
+    fn consume<'a>(&'a self, mark: Mark, nonce: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
         Box::pin(async move {
             let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
             let now = now_ms();
             s.sweep(now);
-            if s.used.contains_key(nonce) {
+            let key = format!("{}:{nonce}", mark.as_str());
+            if s.used.contains_key(&key) {
                 return Ok(false);
             }
-            s.used.insert(nonce.to_string(), now + ttl.as_millis() as u64);
+            s.used.insert(key, now + ttl.as_millis() as u64);
             Ok(true)
         })
     }
 
-    fn is_used<'a>(&'a self, nonce: &'a str) -> StoreFuture<'a, bool> {
+    fn is_used<'a>(&'a self, mark: Mark, nonce: &'a str) -> StoreFuture<'a, bool> {
         Box::pin(async move {
             let s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            Ok(s.used.get(nonce).is_some_and(|e| *e > now_ms()))
+            Ok(s.used.get(&format!("{}:{nonce}", mark.as_str())).is_some_and(|e| *e > now_ms()))
         })
     }
 }
 
-/// Keys live under this prefix (`{prefix}used:{nonce}`, `{prefix}pending:{user}`,
-/// `{prefix}last:{user}`); every key expires with what it records.
+/// Keys live under this prefix (`{prefix}used:{nonce}`, `{prefix}redeemed:{nonce}`,
+/// `{prefix}pending:{user}`, `{prefix}last:{user}`); every key expires with what it records.
 pub const REDIS_PREFIX: &str = "omi-push:stepup:";
 
 /// How long one Redis operation may take before the step-up fails closed.
@@ -273,9 +293,9 @@ impl Store for RedisStore {
         })
     }
 
-    fn consume<'a>(&'a self, nonce: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
+    fn consume<'a>(&'a self, mark: Mark, nonce: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            let key = format!("{}used:{nonce}", self.prefix);
+            let key = format!("{}{}:{nonce}", self.prefix, mark.as_str());
             let ttl_ms = ttl.as_millis().max(1) as u64;
             let set: Option<String> = self
                 .run(|mut c| async move {
@@ -286,9 +306,9 @@ impl Store for RedisStore {
         })
     }
 
-    fn is_used<'a>(&'a self, nonce: &'a str) -> StoreFuture<'a, bool> {
+    fn is_used<'a>(&'a self, mark: Mark, nonce: &'a str) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            let key = format!("{}used:{nonce}", self.prefix);
+            let key = format!("{}{}:{nonce}", self.prefix, mark.as_str());
             let n: i64 =
                 self.run(|mut c| async move { redis::cmd("EXISTS").arg(&key).query_async(&mut c).await }).await?;
             Ok(n > 0)
@@ -312,8 +332,10 @@ mod tests {
         s.reserve("v", "m1", 1_400, 100_000, t).await.expect("another user");
         s.release("u", "n1").await.expect("release");
         s.reserve("u", "n3", 1_600, 100_000, t).await.expect("a slot was freed");
-        assert!(s.consume("n1", Duration::from_secs(60)).await.expect("consume"));
-        assert!(!s.consume("n1", Duration::from_secs(60)).await.expect("consume"));
-        assert!(s.is_used("n1").await.expect("used") && !s.is_used("n2").await.expect("used"));
+        assert!(s.consume(Mark::Used, "n1", Duration::from_secs(60)).await.expect("consume"));
+        assert!(!s.consume(Mark::Used, "n1", Duration::from_secs(60)).await.expect("consume"));
+        assert!(s.is_used(Mark::Used, "n1").await.expect("used") && !s.is_used(Mark::Used, "n2").await.expect("used"));
+        assert!(!s.is_used(Mark::Redeemed, "n1").await.expect("redeemed"));
+        assert!(s.consume(Mark::Redeemed, "n1", Duration::from_secs(60)).await.expect("redeem"));
     }
 }
