@@ -210,6 +210,98 @@ export declare class Client {
   toJSON(): { baseUrl: string; clientId?: string; auth: string }
 }
 
+/** A step-up verdict. `approved` is given once per challenge. */
+export type Verdict = 'pending' | 'approved' | 'rejected' | 'expired'
+
+/** The verdicts, in the shared order. */
+export declare const VERDICTS: readonly Verdict[]
+
+/** Options of a {@link StepUp}. */
+export interface StepUpOptions {
+  /** Signing keys (strings as UTF-8, or bytes), each at least 32 bytes; the first signs, every one verifies. */
+  keys: string | Uint8Array | Array<string | Uint8Array>
+  /** Challenges older than this are `expired`, without a request. Default 300 000 (5 minutes). */
+  maxAgeMs?: number
+  /** Most unresolved challenges per user; over it `begin` is a {@link ThrottledError}. Default 3. */
+  maxUnresolved?: number
+  /** Least time between two pushes to one user. Default 10 000; 0 = none. */
+  minGapMs?: number
+  /** `'memory'` (default; one process) or `'redis://host:port/db'` (shared by every instance). */
+  store?: string
+  /** Prefix of every Redis key. Default `omi-push:stepup:`. */
+  storePrefix?: string
+}
+
+/** What to push for a step-up, and to whom. */
+export interface BeginRequest {
+  userId: string
+  /** The action being confirmed: 1 to 64 of `A-Z a-z 0-9 . _ : -`, e.g. `payment-method.change`. */
+  action: string
+  /** One device (from {@link StepUp.devices}); without it the push goes to all of the user's devices. */
+  deviceId?: string
+  /** The text shown on the phone. */
+  message: string
+}
+
+/** Whom a check is for: the user and action of the current request. */
+export interface CheckOptions {
+  userId: string
+  action: string
+}
+
+/** Options of a blocking step-up wait. */
+export interface StepUpWaitSyncOptions extends CheckOptions, WaitSyncOptions {}
+
+/** Options of a step-up wait. */
+export interface StepUpWaitOptions extends StepUpWaitSyncOptions {
+  /** Cancels the wait: it rejects with a {@link CancelledError} and polling stops. */
+  signal?: AbortSignal
+}
+
+/**
+ * A begun step-up. `text` is the signed challenge string: no secret, safe in a cookie, a form
+ * or a URL. `String(challenge)` and `JSON.stringify(challenge)` give `text`.
+ */
+export declare class Challenge {
+  private constructor()
+  readonly text: string
+  readonly userId: string
+  readonly action: string
+  readonly deviceId?: string
+  /** The nonce of the push. */
+  readonly nonce: string
+  /** Unix milliseconds. */
+  readonly issuedAtMs: number
+  readonly expiresAtMs: number
+  get issuedAt(): Date
+  get expiresAt(): Date
+  toString(): string
+  toJSON(): string
+}
+
+/**
+ * Step-up challenges on a {@link Client}: signed, bound to the user and the action, fresh, and
+ * approved once. Tampered, mismatched and too-old challenges are refused before any request;
+ * pushes per user are throttled; a store that is down fails closed.
+ */
+export declare class StepUp {
+  /** @throws {ConfigError} for a key shorter than 32 bytes or options that cannot work. */
+  constructor(client: Client, options: StepUpOptions)
+  /** The user's devices, for a picker. */
+  devices(userId: string): Promise<Device[]>
+  devicesSync(userId: string): Device[]
+  /** Sends the push and returns the challenge; over the throttle a {@link ThrottledError}, nothing sent. */
+  begin(request: BeginRequest): Promise<Challenge>
+  beginSync(request: BeginRequest): Challenge
+  /** One poll. */
+  check(challenge: string | Challenge, options: CheckOptions): Promise<Verdict>
+  checkSync(challenge: string | Challenge, options: CheckOptions): Verdict
+  /** Waits until a final verdict, the timeout (`pending`) or the challenge's expiry (`expired`). */
+  wait(challenge: string | Challenge, options: StepUpWaitOptions): Promise<Verdict>
+  /** The blocking form of {@link StepUp.wait} (blocks the event loop: scripts, CLIs, workers). */
+  waitSync(challenge: string | Challenge, options: StepUpWaitSyncOptions): Verdict
+}
+
 /** A fresh nonce: 144 bits from the OS random generator, base64url (24 characters). */
 export declare function generateNonce(): string
 

@@ -3,6 +3,9 @@ import omi from './index.js'
 export const {
   Client,
   PushTicket,
+  StepUp,
+  Challenge,
+  VERDICTS,
   generateNonce,
   OmiError,
   InvalidArgumentError,

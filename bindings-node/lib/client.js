@@ -80,6 +80,44 @@ function pushArgs(request) {
   ]
 }
 
+/**
+ * Runs `start(cancelHandle)` (a native promise), cancelled when `signal` aborts: the promise
+ * then rejects with a `CancelledError` (`cause` = the signal's reason). An already aborted
+ * signal rejects at once, without a native call.
+ */
+function cancellable(signal, start) {
+  if (signal === undefined) {
+    try {
+      return start(null).catch(rethrow)
+    } catch (e) {
+      return Promise.reject(fromNative(e))
+    }
+  }
+  if (signal.aborted) return Promise.reject(abortError(signal))
+  const handle = new native.CancelHandle()
+  const onAbort = () => handle.cancel()
+  // addEventListener, not `onabort`: user code may set `signal.onabort` itself.
+  signal.addEventListener('abort', onAbort, { once: true })
+  const done = () => signal.removeEventListener('abort', onAbort)
+  let pending
+  try {
+    pending = start(handle)
+  } catch (e) {
+    done()
+    return Promise.reject(fromNative(e))
+  }
+  return pending.then(
+    (value) => {
+      done()
+      return value
+    },
+    (e) => {
+      done()
+      throw signal.aborted ? abortError(signal) : fromNative(e)
+    },
+  )
+}
+
 /** The result of a blocking native call, its errors converted. */
 function sync(fn) {
   try {
@@ -94,9 +132,16 @@ function sync(fn) {
  * cache, connection pool and rate-limit state. Nothing it shows (`inspect`, `JSON.stringify`,
  * errors) ever contains the client secret or a token.
  */
+let nativeOf
+
 class Client {
   #native
   #label
+
+  static {
+    // For the StepUp class of this package only.
+    nativeOf = (client) => client.#native
+  }
 
   constructor(options) {
     const o = coreOptions(options)
@@ -148,36 +193,7 @@ class Client {
     const n = nonceOf(nonce)
     const opts = waitOptions(options, WAIT_KEYS)
     const signal = args.optSignal('options.signal', options.signal)
-    if (signal === undefined) {
-      try {
-        return this.#native.waitForConfirmation(n, ...opts, null).then(records.outcome, rethrow)
-      } catch (e) {
-        return Promise.reject(fromNative(e))
-      }
-    }
-    if (signal.aborted) return Promise.reject(abortError(signal))
-    const handle = new native.CancelHandle()
-    const onAbort = () => handle.cancel()
-    // addEventListener, not `onabort`: user code may set `signal.onabort` itself.
-    signal.addEventListener('abort', onAbort, { once: true })
-    const done = () => signal.removeEventListener('abort', onAbort)
-    let pending
-    try {
-      pending = this.#native.waitForConfirmation(n, ...opts, handle)
-    } catch (e) {
-      done()
-      return Promise.reject(fromNative(e))
-    }
-    return pending.then(
-      (outcome) => {
-        done()
-        return records.outcome(outcome)
-      },
-      (e) => {
-        done()
-        throw signal.aborted ? abortError(signal) : fromNative(e)
-      },
-    )
+    return cancellable(signal, (handle) => this.#native.waitForConfirmation(n, ...opts, handle)).then(records.outcome)
   }
 
   /**
@@ -208,4 +224,4 @@ function generateNonce() {
   return native.generateNonce()
 }
 
-module.exports = { Client, generateNonce, CLIENT_OPTIONS, coreOptions }
+module.exports = { Client, generateNonce, CLIENT_OPTIONS, coreOptions, cancellable, sync, waitOptions, nativeOf: (c) => nativeOf(c) }

@@ -23,9 +23,14 @@ pub struct NativeClient {
     inner: Client,
 }
 
-type Call<T> = std::pin::Pin<Box<dyn Future<Output = omi_push::Result<T>> + Send>>;
+pub(crate) type Call<T> = std::pin::Pin<Box<dyn Future<Output = omi_push::Result<T>> + Send>>;
 
 impl NativeClient {
+    /// The core client (cheap to clone).
+    pub(crate) fn core(&self) -> Client {
+        self.inner.clone()
+    }
+
     fn devices(&self, user_id: String) -> Call<Vec<DeviceRecord>> {
         let client = self.inner.clone();
         Box::pin(async move { Ok(client.list_devices(&user_id).await?.into_iter().map(DeviceRecord::from).collect()) })

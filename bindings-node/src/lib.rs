@@ -14,5 +14,6 @@ mod client;
 mod debug;
 mod error;
 mod runtime;
+mod stepup;
 mod testing;
 mod ticket;

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
 const { inspect } = require('node:util')
-const { Client, OmiError } = require('omi-push')
+const { Client, OmiError, StepUp, generateNonce } = require('omi-push')
 const { Simulator } = require('omi-push/testing')
 
 const DIR = process.env.OMI_CONFORMANCE_DIR || path.join(__dirname, '..', '..', 'tests', 'conformance')
@@ -33,6 +33,57 @@ function clientOptions(sim, spec = {}) {
     opts.clientSecret = spec.wrong_secret ? `${sim.clientSecret}-wrong` : sim.clientSecret
   }
   return opts
+}
+
+const STEP_UP_KEY = 'conformance-step-up-key-0123456789abcdef'
+const OTHER_KEY = 'another-step-up-key-0123456789abcdef0123'
+
+/** The step-up of a scenario's `stepup` object, with `store` (memory, redis or down). */
+function stepUp(client, spec, store, key) {
+  const options = { keys: [key], minGapMs: 0, storePrefix: `conformance:${generateNonce()}:` }
+  for (const [k, v] of Object.entries(spec)) if (k !== 'store') options[camel(k)] = v
+  if (store === 'memory') options.store = 'memory'
+  else if (store === 'down') options.store = 'redis://127.0.0.1:1/0'
+  else {
+    assert.ok(process.env.OMI_PUSH_REDIS_URL, 'OMI_PUSH_REDIS_URL is not set (make test sets it)')
+    options.store = process.env.OMI_PUSH_REDIS_URL
+  }
+  return new StepUp(client, options)
+}
+
+/** A saved challenge, changed as a step's `edit` says. */
+function edited(text, edit) {
+  switch (edit) {
+    case 'flip': {
+      const mid = Math.floor(text.length / 2)
+      return text.slice(0, mid) + (text[mid] === 'A' ? 'B' : 'A') + text.slice(mid + 1)
+    }
+    case 'truncate':
+      return text.slice(0, Math.max(0, text.length - 5))
+    case 'huge':
+      return 'x'.repeat(1 << 20)
+    default:
+      return text
+  }
+}
+
+async function stepUpStep(ctx, step) {
+  assert.ok(ctx.stepUps, 'a step-up step needs a `stepup` object')
+  const userId = value(step.user_id) ?? ''
+  const action = value(step.action) ?? ''
+  if (step.do === 'stepup_begin') {
+    const su = step.other_key ? ctx.stepUps.other : ctx.stepUps.main
+    const req = { userId, action, message: value(step.message) ?? '' }
+    if (step.device_id !== undefined) req.deviceId = value(step.device_id)
+    const challenge = await su.begin(req)
+    ctx.challenges.set(step.save, challenge.text)
+    ctx.tickets.set(step.save, { nonce: challenge.nonce })
+    return { ok: true }
+  }
+  assert.ok(ctx.challenges.has(step.challenge), `no challenge ${step.challenge}`)
+  const text = edited(ctx.challenges.get(step.challenge), step.edit)
+  if (step.do === 'stepup_check') return { verdict: await ctx.stepUps.main.check(text, { userId, action }) }
+  return { verdict: await ctx.stepUps.main.wait(text, { userId, action, timeoutMs: step.timeout_ms ?? 5000 }) }
 }
 
 async function clientStep(client, step) {
@@ -89,7 +140,7 @@ function check(where, expect, result, error, secrets) {
     return
   }
   if (error) throw new assert.AssertionError({ message: `${where}: unexpected ${error.name} ${error.code}: ${error.message}` })
-  for (const key of ['device_ids', 'ok', 'state', 'outcome']) {
+  for (const key of ['device_ids', 'ok', 'state', 'outcome', 'verdict']) {
     if (expect[key] !== undefined) assert.deepEqual(result[key], expect[key], `${where}: ${key}`)
   }
 }
@@ -100,40 +151,53 @@ test('the conformance scenarios are present', () => {
 
 for (const file of files) {
   const scenario = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))
-  test(`conformance: ${scenario.name ?? file}`, async (t) => {
-    const sim = await Simulator.start({ ...(scenario.sim ?? {}), mode: 'test' })
-    t.after(() => sim.stop())
-    const client = new Client(clientOptions(sim, scenario.client))
-    const tickets = new Map()
-    const secrets = secretsOf(sim)
-    for (const [i, raw] of scenario.steps.entries()) {
-      const step = { ...raw }
-      const where = `${file} step ${i} (${step.do})`
-      if (step.ticket !== undefined) {
-        assert.ok(tickets.has(step.ticket), `${where}: no ticket saved as ${step.ticket}`)
-        step.nonce = tickets.get(step.ticket).nonce
-      }
-      if (['list_devices', 'send_push', 'status', 'wait'].includes(step.do)) {
-        let result
-        let error
-        const started = performance.now()
-        try {
-          result = await clientStep(client, step)
-        } catch (e) {
-          error = e
-        }
-        const tookMs = performance.now() - started
-        if (step.max_ms !== undefined) {
-          assert.ok(tookMs <= step.max_ms, `${where}: took ${Math.round(tookMs)} ms, more than max_ms ${step.max_ms}`)
-        }
-        if (result?.ticket && step.save !== undefined) tickets.set(step.save, result.ticket)
-        check(where, step.expect ?? {}, result, error, secrets)
-      } else {
-        const { ticket: _ticket, ...forSim } = step
-        await sim.control(forSim).catch((e) => {
-          throw new assert.AssertionError({ message: `${where}: ${e.message}` })
-        })
-      }
+  // A step-up scenario without a store runs once per store (tests/conformance/README.md).
+  const stores = scenario.stepup === undefined ? [undefined] : scenario.stepup.store !== undefined ? [scenario.stepup.store] : ['memory', 'redis']
+  for (const store of stores) {
+    const label = store === undefined ? '' : ` [${store}]`
+    test(`conformance: ${scenario.name ?? file}${label}`, (t) => runScenario(t, file, scenario, store))
+  }
+}
+
+async function runScenario(t, file, scenario, store) {
+  const sim = await Simulator.start({ ...(scenario.sim ?? {}), mode: 'test' })
+  t.after(() => sim.stop())
+  const client = new Client(clientOptions(sim, scenario.client))
+  const tickets = new Map()
+  const ctx = { tickets, challenges: new Map(), stepUps: undefined }
+  if (scenario.stepup !== undefined) {
+    ctx.stepUps = { main: stepUp(client, scenario.stepup, store, STEP_UP_KEY), other: stepUp(client, scenario.stepup, store, OTHER_KEY) }
+  }
+  const secrets = secretsOf(sim)
+  for (const [i, raw] of scenario.steps.entries()) {
+    const step = { ...raw }
+    const where = `${file}${store ? ` [${store}]` : ''} step ${i} (${step.do})`
+    if (step.ticket !== undefined) {
+      assert.ok(tickets.has(step.ticket), `${where}: no ticket saved as ${step.ticket}`)
+      step.nonce = tickets.get(step.ticket).nonce
     }
-  })
+    const isStepUp = step.do.startsWith('stepup_')
+    if (isStepUp || ['list_devices', 'send_push', 'status', 'wait'].includes(step.do)) {
+      let result
+      let error
+      const started = performance.now()
+      try {
+        result = isStepUp ? await stepUpStep(ctx, step) : await clientStep(client, step)
+      } catch (e) {
+        if (e instanceof assert.AssertionError) throw e
+        error = e
+      }
+      const tookMs = performance.now() - started
+      if (step.max_ms !== undefined) {
+        assert.ok(tookMs <= step.max_ms, `${where}: took ${Math.round(tookMs)} ms, more than max_ms ${step.max_ms}`)
+      }
+      if (result?.ticket && step.save !== undefined) tickets.set(step.save, result.ticket)
+      check(where, step.expect ?? {}, result, error, secrets)
+    } else {
+      const { ticket: _ticket, ...forSim } = step
+      await sim.control(forSim).catch((e) => {
+        throw new assert.AssertionError({ message: `${where}: ${e.message}` })
+      })
+    }
+  }
 }

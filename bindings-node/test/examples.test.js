@@ -6,7 +6,7 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
 const { spawnSync, spawn } = require('node:child_process')
-const { Client, PushTicket } = require('omi-push')
+const { Client, StepUp } = require('omi-push')
 const { Simulator } = require('omi-push/testing')
 
 const ROOT = path.join(__dirname, '..')
@@ -85,6 +85,16 @@ test('every TypeScript block of the README is an example region, and the other w
   for (const [name, body] of known) assert.ok(blocks.includes(body), `region ${name} is not in the README`)
 })
 
+test('the Node version the README and package.json claim runs the examples (AbortSignal.any: 20.3)', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const min = pkg.engines.node.replace('>=', '')
+  assert.match(readme, new RegExp(`Node\\.js ${min.replace('.', '\\.')} or later`))
+  const [major, minor] = min.split('.').map(Number)
+  assert.ok(major > 20 || (major === 20 && minor >= 3), `AbortSignal.any needs Node 20.3, the claim is ${min}`)
+  assert.equal(typeof AbortSignal.any, 'function')
+})
+
 test('quick start: list, push, wait', async (t) => {
   const sim = await Simulator.start({ autoRespond: { action: 'approve', delayMs: 300 } })
   t.after(() => sim.stop())
@@ -94,12 +104,13 @@ test('quick start: list, push, wait', async (t) => {
   assert.equal(sim.pushes()[0].deviceIds[0], 'dev-1')
 })
 
-async function withApp(t, simConfig) {
+async function withApp(t, simConfig, stepUpOptions = {}) {
   const { createApp } = require(path.join(OUT, 'express-app.js'))
   const sim = await Simulator.start(simConfig)
   t.after(() => sim.stop())
   const client = new Client(sim.clientOptions({ pollIntervalMs: 100 }))
-  const server = createApp(client).listen(0, '127.0.0.1')
+  const stepUp = new StepUp(client, { keys: 'express-example-step-up-key-0123456789', minGapMs: 0, ...stepUpOptions })
+  const server = createApp(client, stepUp).listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
   t.after(() => {
     server.closeAllConnections()
@@ -108,26 +119,64 @@ async function withApp(t, simConfig) {
   return { sim, url: `http://127.0.0.1:${server.address().port}` }
 }
 
-test('Express route: confirmed → 200, rejected → 403, one push each', async (t) => {
+function post(url, user, body) {
+  const headers = { 'x-user-id': user, 'content-type': 'application/json' }
+  return fetch(url, { method: 'POST', headers, body: JSON.stringify(body ?? {}) })
+}
+
+async function start(url, user) {
+  const r = await post(`${url}/payment-method/start`, user)
+  assert.equal(r.status, 200)
+  return (await r.json()).challenge
+}
+
+test('Express step-up: approved → 200 once, a replay → 403 already used, rejected → 403', async (t) => {
   const { sim, url } = await withApp(t, { autoRespond: { action: 'approve', delayMs: 200 } })
-  const ok = await fetch(`${url}/payment-method`, { method: 'POST', headers: { 'x-user-id': 'user-1' } })
+  const challenge = await start(url, 'user-1')
+  const ok = await post(`${url}/payment-method`, 'user-1', { challenge })
   assert.equal(ok.status, 200)
   assert.deepEqual(await ok.json(), { changed: true })
+  const replay = await post(`${url}/payment-method`, 'user-1', { challenge })
+  assert.equal(replay.status, 403)
+  assert.deepEqual(await replay.json(), { changed: false, error: 'OMI_ALREADY_USED' })
   sim.setAutoRespond({ action: 'reject', delayMs: 200 })
-  const no = await fetch(`${url}/payment-method`, { method: 'POST', headers: { 'x-user-id': 'user-1' } })
+  const no = await post(`${url}/payment-method`, 'user-1', { challenge: await start(url, 'user-1') })
   assert.equal(no.status, 403)
-  assert.deepEqual(await no.json(), { changed: false, outcome: 'rejected' })
-  const missing = await fetch(`${url}/payment-method`, { method: 'POST', headers: { 'x-user-id': 'nobody' } })
-  assert.equal(missing.status, 502)
-  assert.deepEqual(await missing.json(), { error: 'OMI_NOT_FOUND' })
-  assert.equal(sim.count('push_all', 'POST'), 3)
+  assert.deepEqual(await no.json(), { changed: false, verdict: 'rejected' })
+  assert.equal(sim.count('push_all', 'POST'), 2)
 })
 
-test('Express route: the browser leaving aborts the wait and polling stops', async (t) => {
+test('Express step-up: a challenge of another user, or edited, is refused before any poll', async (t) => {
+  const { sim, url } = await withApp(t, { users: [{ id: 'alice', devices: [{ id: 'a' }] }, { id: 'mallory', devices: [{ id: 'm' }] }], autoRespond: { action: 'approve', delayMs: 100 } })
+  const his = await start(url, 'mallory') // mallory confirms on his own phone ...
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  sim.clearLog()
+  const forged = await post(`${url}/payment-method`, 'alice', { challenge: his }) // ... and presents it as alice
+  assert.equal(forged.status, 403)
+  assert.deepEqual(await forged.json(), { changed: false, error: 'OMI_CHALLENGE_MISMATCH' })
+  const mid = Math.floor(his.length / 2)
+  const edited = his.slice(0, mid) + (his[mid] === 'A' ? 'B' : 'A') + his.slice(mid + 1)
+  const bad = await post(`${url}/payment-method`, 'mallory', { challenge: edited })
+  assert.deepEqual(await bad.json(), { changed: false, error: 'OMI_INVALID_CHALLENGE' })
+  assert.equal(sim.count('confirmation', 'GET'), 0)
+})
+
+test('Express step-up: over the throttle → 429, nothing pushed', async (t) => {
+  const { sim, url } = await withApp(t, {}, { maxUnresolved: 1 })
+  await start(url, 'user-1')
+  const again = await post(`${url}/payment-method/start`, 'user-1')
+  assert.equal(again.status, 429)
+  assert.equal((await again.json()).error, 'OMI_THROTTLED')
+  assert.equal(sim.pushes().length, 1)
+})
+
+test('Express step-up: the browser leaving aborts the wait and polling stops', async (t) => {
   const { sim, url } = await withApp(t, {})
+  const challenge = await start(url, 'user-1')
   const gone = fetch(`${url}/payment-method`, {
     method: 'POST',
-    headers: { 'x-user-id': 'user-1' },
+    headers: { 'x-user-id': 'user-1', 'content-type': 'application/json' },
+    body: JSON.stringify({ challenge }),
     signal: AbortSignal.timeout(600),
   })
   await assert.rejects(gone, (e) => e.name === 'TimeoutError' || e.name === 'AbortError')
@@ -138,13 +187,12 @@ test('Express route: the browser leaving aborts the wait and polling stops', asy
   assert.equal(sim.count('confirmation', 'GET'), n, 'no poll after the browser left')
 })
 
-test('Express routes: the ticket as a string between two requests', async (t) => {
-  const { sim, url } = await withApp(t, { autoRespond: { action: 'approve', delayMs: 300 } })
-  const start = await fetch(`${url}/payment-method/start`, { method: 'POST', headers: { 'x-user-id': 'user-1' } })
-  const { ticket } = await start.json()
-  assert.equal(PushTicket.parse(ticket).nonce, sim.pushes()[0].nonce)
-  const waited = await fetch(`${url}/payment-method/wait/${ticket}`)
+test('Express low-level routes: the ticket stays server-side and is consumed once', async (t) => {
+  const { url } = await withApp(t, { autoRespond: { action: 'approve', delayMs: 300 } })
+  assert.equal((await post(`${url}/job/start`, 'user-1')).status, 202)
+  const waited = await post(`${url}/job/wait`, 'user-1')
   assert.deepEqual(await waited.json(), { outcome: 'confirmed' })
+  assert.equal((await post(`${url}/job/wait`, 'user-1')).status, 404, 'consumed once')
 })
 
 test('sync form in a script', async (t) => {
