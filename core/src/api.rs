@@ -13,6 +13,7 @@ use tokio::time::{Instant, sleep, timeout_at};
 use tracing::debug;
 
 use crate::auth::Auth;
+use crate::budget::Budget;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::events::{Event, EventHook, emit, ms_since};
@@ -63,13 +64,16 @@ pub(crate) struct Api {
     max_response_bytes: usize,
     retry: RetryPolicy,
     events: Option<EventHook>,
+    budget: Option<Arc<Budget>>,
 }
 
 impl Api {
     pub(crate) fn new(config: &Config, transport: Box<dyn Transport>) -> Api {
         let redactor = Redactor::new();
+        let budget = config.request_budget.map(|n| Arc::new(Budget::new(n)));
         Api {
-            auth: Auth::new(config, &redactor, config.on_event.clone()),
+            auth: Auth::new(config, &redactor, config.on_event.clone(), budget.clone()),
+            budget,
             transport,
             redactor,
             request_timeout: config.request_timeout,
@@ -154,6 +158,9 @@ impl Api {
                 timeout: self.budget(call.deadline),
                 body_limit: self.max_response_bytes,
             };
+            if let Some(b) = &self.budget {
+                b.acquire().await;
+            }
             let started = Instant::now();
             let op = call.op.as_str();
             let resp = match self.transport.send(request).await {

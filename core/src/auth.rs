@@ -13,6 +13,7 @@ use reqwest::{Method, Url};
 use tokio::time::Instant;
 use tracing::debug;
 
+use crate::budget::Budget;
 use crate::config::{ClientAuth, Config, Credentials, SMALL_BODY_BYTES};
 use crate::error::{Error, Result};
 use crate::events::{Event, EventHook, emit, ms_since};
@@ -54,6 +55,7 @@ struct Grant {
     scopes: String,
     redactor: Arc<Redactor>,
     events: Option<EventHook>,
+    budget: Option<Arc<Budget>>,
     current: Mutex<Option<Cached>>,
     /// The scopes the server said it granted with the current token, if it said.
     granted: Mutex<Option<Vec<String>>>,
@@ -64,7 +66,12 @@ struct Grant {
 }
 
 impl Auth {
-    pub(crate) fn new(config: &Config, redactor: &Arc<Redactor>, events: Option<EventHook>) -> Auth {
+    pub(crate) fn new(
+        config: &Config,
+        redactor: &Arc<Redactor>,
+        events: Option<EventHook>,
+        budget: Option<Arc<Budget>>,
+    ) -> Auth {
         let kind = match &config.credentials {
             Credentials::StaticToken(t) => {
                 redactor.add_fixed(t.expose());
@@ -80,6 +87,7 @@ impl Auth {
                     scopes: config.scopes.join(" "),
                     redactor: redactor.clone(),
                     events,
+                    budget,
                     current: Mutex::new(None),
                     granted: Mutex::new(None),
                     refresh: tokio::sync::Mutex::new(None),
@@ -205,6 +213,9 @@ impl Grant {
         timeout: Duration,
     ) -> Result<(Secret, Duration, Option<Vec<String>>)> {
         debug!("requesting an access token");
+        if let Some(b) = &self.budget {
+            b.acquire().await;
+        }
         let started = Instant::now();
         let resp = match transport.send(self.request(timeout)?).await {
             Ok(r) => r,

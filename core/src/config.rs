@@ -21,6 +21,19 @@ pub const SMALL_BODY_BYTES: usize = 16 * 1024;
 /// Default total time budget of one call (list, push, status), retries included.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Whether the client speaks HTTP/2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Http2 {
+    /// HTTP/2 when the server offers it over TLS (ALPN), else HTTP/1.1.
+    #[default]
+    Auto,
+    /// HTTP/2 only (prior knowledge).
+    Always,
+    /// HTTP/1.1 only.
+    Never,
+}
+
 /// How the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -56,6 +69,8 @@ pub struct Config {
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) on_event: Option<EventHook>,
+    pub(crate) request_budget: Option<u32>,
+    pub(crate) http2: Http2,
     pub(crate) paths: Paths,
     pub(crate) max_message_chars: usize,
     pub(crate) ca_cert_pem: Option<Vec<u8>>,
@@ -118,6 +133,19 @@ impl Config {
         }
         if let Some(n) = o.max_response_bytes {
             b = b.max_response_bytes(n);
+        }
+        if let Some(n) = o.request_budget {
+            b = b.request_budget(n);
+        }
+        if let Some(h) = o.http2 {
+            b = b.http2(match h.to_ascii_lowercase().as_str() {
+                "auto" => Http2::Auto,
+                "always" => Http2::Always,
+                "never" => Http2::Never,
+                other => {
+                    return Err(Error::Config(format!("http2 must be `auto`, `always` or `never`, not `{other}`")));
+                }
+            });
         }
         if let Some(n) = o.max_retries {
             b.retry.max_retries = n;
@@ -204,6 +232,10 @@ pub struct ClientOptions {
     pub max_retries: Option<u32>,
     /// Cap of a successful response body, in bytes.
     pub max_response_bytes: Option<usize>,
+    /// Requests a second for the whole client (off when unset).
+    pub request_budget: Option<u32>,
+    /// `auto` (default), `always` or `never`.
+    pub http2: Option<String>,
     pub paths: Option<Paths>,
     pub max_message_chars: Option<usize>,
     pub allow_insecure_http: Option<bool>,
@@ -228,6 +260,8 @@ pub struct ConfigBuilder {
     max_response_bytes: usize,
     retry: RetryPolicy,
     on_event: Option<EventHook>,
+    request_budget: Option<u32>,
+    http2: Http2,
     paths: Paths,
     max_message_chars: usize,
     allow_insecure_http: bool,
@@ -251,6 +285,8 @@ impl ConfigBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             on_event: None,
+            request_budget: None,
+            http2: Http2::Auto,
             paths: Paths::default(),
             max_message_chars: 1024,
             allow_insecure_http: false,
@@ -309,6 +345,20 @@ impl ConfigBuilder {
     /// responses and error bodies are capped at 16 KiB.
     pub fn max_response_bytes(mut self, n: usize) -> Self {
         self.max_response_bytes = n;
+        self
+    }
+    /// At most `per_second` requests a second for the whole client (every clone), spread
+    /// evenly; off by default. When the waits of one client would exceed it, every wait's
+    /// interval stretches by the same share.
+    pub fn request_budget(mut self, per_second: u32) -> Self {
+        self.request_budget = Some(per_second);
+        self
+    }
+    /// HTTP/2: `Auto` (default) negotiates it over TLS (ALPN) when the server offers it,
+    /// `Always` speaks it from the start (prior knowledge, also over plain HTTP), `Never`
+    /// keeps to HTTP/1.1.
+    pub fn http2(mut self, mode: Http2) -> Self {
+        self.http2 = mode;
         self
     }
     /// Calls `hook` with every event of the client (requests, token requests, retries, rate
@@ -388,6 +438,14 @@ impl ConfigBuilder {
         if self.max_message_chars == 0 || self.max_message_chars > 100_000 {
             return Err(Error::Config("max_message_chars must be between 1 and 100000".into()));
         }
+        if let Some(n) = self.request_budget {
+            if n == 0 || n > crate::budget::MAX_BUDGET {
+                return Err(Error::Config(format!(
+                    "request_budget must be 1 to {} requests a second",
+                    crate::budget::MAX_BUDGET
+                )));
+            }
+        }
         if !(1024..=MAX_RESPONSE_BYTES_LIMIT).contains(&self.max_response_bytes) {
             return Err(Error::Config(format!(
                 "max_response_bytes must be between 1024 and {MAX_RESPONSE_BYTES_LIMIT}"
@@ -412,6 +470,8 @@ impl ConfigBuilder {
             max_response_bytes: self.max_response_bytes,
             retry: self.retry,
             on_event: self.on_event,
+            request_budget: self.request_budget,
+            http2: self.http2,
             paths: self.paths,
             max_message_chars: self.max_message_chars,
             ca_cert_pem: self.ca_cert_pem,

@@ -22,6 +22,7 @@
 mod api;
 mod auth;
 pub mod blocking;
+mod budget;
 mod client;
 mod config;
 mod error;
@@ -38,10 +39,11 @@ mod validate;
 mod wait;
 pub mod wire;
 
+pub use budget::MAX_BUDGET;
 pub use client::Client;
 pub use config::{
     ClientAuth, ClientOptions, Config, ConfigBuilder, Credentials, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    SMALL_BODY_BYTES,
+    Http2, SMALL_BODY_BYTES,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use events::{Event, EventHook};

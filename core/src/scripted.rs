@@ -39,9 +39,17 @@ pub(crate) fn token(value: &str) -> Step {
 #[derive(Clone, Debug)]
 pub(crate) struct Seen {
     pub(crate) path: String,
+    pub(crate) query: String,
     pub(crate) at: Instant,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Vec<u8>>,
+}
+
+impl Seen {
+    /// Whether the query string holds `value` (e.g. a nonce).
+    pub(crate) fn query_has(&self, value: &str) -> bool {
+        self.query.split('&').any(|kv| kv.split_once('=').is_some_and(|(_, v)| v == value))
+    }
 }
 
 /// Each route (`token` or any other path suffix) has a queue of steps; the last step of a
@@ -90,6 +98,7 @@ impl Transport for Handle {
         Box::pin(async move {
             let path = request.url.path().to_string();
             self.0.seen.lock().unwrap_or_else(|p| p.into_inner()).push(Seen {
+                query: request.url.query().unwrap_or("").to_string(),
                 path: path.clone(),
                 at: Instant::now(),
                 headers: request.headers.clone(),
@@ -426,6 +435,34 @@ mod tests {
         let all =
             serde_json::to_string(&events.iter().map(crate::Event::to_json).collect::<Vec<_>>()).unwrap_or_default();
         assert!(!all.contains("tok-events-1") && !all.contains(&ticket.nonce) && !all.contains("secret"), "{all}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_budget_spreads_the_polls_of_many_waits_and_every_wait_still_ends_right() {
+        let s = Scripted::new().on("token", vec![token("t1")]).on("confirmation", vec![ok(PENDING)]);
+        let c = client(&s, |b| b.request_budget(50)).expect("client");
+        let started = Instant::now();
+        let nonces: Vec<String> = (0..40).map(|i| format!("{NONCE}{i:02}")).collect();
+        // 40 waits polling every 100 ms would send 400 requests a second; the budget is 50.
+        let waits = nonces.iter().map(|n| c.wait_for_confirmation(n, wait(5000, 100)));
+        for r in futures_util::future::join_all(waits).await {
+            assert_eq!(r.expect("outcome").kind, OutcomeKind::TimedOut);
+        }
+        assert!(started.elapsed() <= Duration::from_millis(5050));
+        let at: Vec<Duration> = s.seen().iter().map(|r| r.at - started).collect();
+        for (i, t) in at.iter().enumerate() {
+            let in_window = at[i..].iter().take_while(|u| **u < *t + Duration::from_secs(1)).count();
+            assert!(in_window <= 50, "{in_window} requests in the second from {t:?}");
+        }
+        assert!(at.len() >= 200, "the budget is used, not wasted: {} requests in 5 s", at.len());
+        // Fair: every wait got polled a similar number of times.
+        let per_wait: Vec<usize> = nonces
+            .iter()
+            .map(|n| s.seen().iter().filter(|r| r.path.contains("confirmation") && r.query_has(n)).count())
+            .collect();
+        let (min, max) = (per_wait.iter().min().copied().unwrap_or(0), per_wait.iter().max().copied().unwrap_or(0));
+        assert!(max - min <= 2, "{per_wait:?}");
+        assert!(client(&s, |b| b.request_budget(0)).is_err());
     }
 
     #[tokio::test(start_paused = true)]

@@ -71,6 +71,11 @@ fn build(config: &Config) -> Result<reqwest::Client> {
         .connect_timeout(config.connect_timeout)
         .pool_idle_timeout(Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none());
+    b = match config.http2 {
+        crate::config::Http2::Auto => b,
+        crate::config::Http2::Always => b.http2_prior_knowledge(),
+        crate::config::Http2::Never => b.http1_only(),
+    };
     if let Some(pem) = &config.ca_cert_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem)
             .map_err(|e| Error::Config(format!("ca_cert_pem is not a PEM certificate: {}", e.without_url())))?;
