@@ -26,6 +26,13 @@ impl Drop for NativeClient {
     }
 }
 
+impl NativeClient {
+    /// The core client (shared with the step-ups built on it).
+    pub(crate) fn core(&self) -> &Client {
+        &self.inner
+    }
+}
+
 #[uniffi::export]
 impl NativeClient {
     #[uniffi::constructor]

@@ -13,5 +13,6 @@ mod config;
 mod error;
 mod fast;
 mod logging;
+mod stepup;
 mod testing;
 mod types;

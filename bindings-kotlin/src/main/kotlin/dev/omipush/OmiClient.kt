@@ -36,7 +36,7 @@ import kotlinx.coroutines.future.future
 class OmiClient(config: OmiConfig) : AutoCloseable {
     private val baseUrl = config.baseUrl
     private val clientId = config.clientId
-    private val inner: NativeClient = native { NativeClient(config.toNative(), config.clientSecret, config.accessToken) }
+    internal val inner: NativeClient = native { NativeClient(config.toNative(), config.clientSecret, config.accessToken) }
     private val closed = AtomicBoolean(false)
     /** This client's id on the completion path ([FastPath]). */
     internal val fastId: Long = inner.fastId()

@@ -153,6 +153,8 @@ internal class ErrorFields(
          */
         fun cancelled(message: String) = ErrorFields("cancelled", "OMI_CANCELLED", message, retryable = false).toException()
 
+        fun config(message: String) = ErrorFields("config", "OMI_CONFIG", message, retryable = false).toException()
+
         fun internal(message: String, cause: Throwable? = null) =
             ErrorFields("internal", "OMI_INTERNAL", message, retryable = false).let { OmiException.Internal(it, cause) }
     }

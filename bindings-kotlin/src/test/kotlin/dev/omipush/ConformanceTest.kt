@@ -30,18 +30,65 @@ class ConformanceTest {
     private fun tests(blocking: Boolean): List<DynamicTest> {
         val files = scenarios()
         assertTrue(files.size >= 15, "expected the conformance scenarios in ${dir.absolutePath}, found ${files.size}")
-        return files.map { f -> DynamicTest.dynamicTest(f.nameWithoutExtension) { run(JSONObject(f.readText()), blocking) } }
+        return files.flatMap { f ->
+            val scenario = JSONObject(f.readText())
+            // A step-up scenario runs once per store unless it names one (tests/conformance/README.md).
+            val stores = when (val spec = scenario.optJSONObject("stepup")) {
+                null -> listOf(null)
+                else -> spec.optString("store", "").takeIf { it.isNotEmpty() }?.let { listOf(it) } ?: listOf("memory", "redis")
+            }
+            stores.map { store ->
+                val name = f.nameWithoutExtension + (store?.let { " [$it]" } ?: "")
+                DynamicTest.dynamicTest(name) { run(JSONObject(f.readText()), blocking, store) }
+            }
+        }
+    }
+
+    /** The scenario's step-up (with [key]) on [client] and [store] (see tests/conformance/README.md). */
+    private fun stepUp(client: OmiClient, spec: JSONObject, store: String, key: String): StepUp {
+        val url = when (store) {
+            "memory" -> "memory"
+            "down" -> "redis://127.0.0.1:1/0"
+            else -> System.getenv("OMI_PUSH_REDIS_URL")
+                ?: throw StepFailed("OMI_PUSH_REDIS_URL is not set (scripts/with-redis sets it)")
+        }
+        val options = StepUpOptions(
+            maxAge = if (spec.has("max_age_ms")) spec.getDouble("max_age_ms").milliseconds else null,
+            maxUnresolved = if (spec.has("max_unresolved")) spec.getInt("max_unresolved") else null,
+            minGap = spec.optDouble("min_gap_ms", 0.0).milliseconds,
+            store = url,
+            storePrefix = "conformance:${java.util.UUID.randomUUID()}:",
+        )
+        return StepUp(client, key, options)
+    }
+
+    /** A saved challenge, changed as a step's `edit` says. */
+    private fun edited(text: String, edit: String?): String = when (edit) {
+        null, "" -> text
+        "flip" -> {
+            val mid = text.length / 2
+            text.substring(0, mid) + (if (text[mid] == 'A') 'B' else 'A') + text.substring(mid + 1)
+        }
+        "truncate" -> text.dropLast(5)
+        "huge" -> "x".repeat(1 shl 20)
+        else -> throw StepFailed("unknown edit $edit")
     }
 
     private class StepFailed(message: String) : AssertionError(message)
 
-    private fun run(scenario: JSONObject, blocking: Boolean) {
+    private fun run(scenario: JSONObject, blocking: Boolean, store: String?) {
         val simConfig = scenario.optJSONObject("sim") ?: JSONObject()
         simConfig.put("mode", "test")
         Simulator.start(simConfig.toString()).use { sim ->
             OmiClient(clientConfig(sim, scenario.optJSONObject("client") ?: JSONObject())).use { client ->
                 val api: Api = if (blocking) BlockingApi(client) else SuspendApi(client)
-                val tickets = mutableMapOf<String, PushTicket>()
+                val tickets = mutableMapOf<String, String>()
+                val spec = scenario.optJSONObject("stepup")
+                val stepUps = if (spec == null || store == null) null else Pair(
+                    stepUp(client, spec, store, "conformance-step-up-key-0123456789abcdef"),
+                    stepUp(client, spec, store, "another-step-up-key-0123456789abcdef0123"),
+                )
+                val ctx = Ctx(api, sim, tickets, mutableMapOf(), stepUps)
                 val secrets = listOf(
                     sim.clientSecret,
                     Base64.getEncoder().encodeToString("${sim.clientId}:${sim.clientSecret}".toByteArray()),
@@ -51,17 +98,27 @@ class ConformanceTest {
                     val step = steps.getJSONObject(i)
                     step.optString("ticket", "").takeIf { it.isNotEmpty() }?.let { name ->
                         val t = tickets[name] ?: throw StepFailed("step $i: no ticket saved as $name")
-                        step.put("nonce", t.nonce)
+                        step.put("nonce", t)
                     }
                     try {
-                        runStep(step, api, sim, tickets, secrets)
+                        runStep(step, ctx, secrets)
                     } catch (e: StepFailed) {
                         throw StepFailed("step $i (${step.getString("do")}): ${e.message}")
                     }
                 }
+                stepUps?.first?.close()
+                stepUps?.second?.close()
             }
         }
     }
+
+    private class Ctx(
+        val api: Api,
+        val sim: Simulator,
+        val tickets: MutableMap<String, String>,
+        val challenges: MutableMap<String, String>,
+        val stepUps: Pair<StepUp, StepUp>?,
+    )
 
     private fun clientConfig(sim: Simulator, c: JSONObject): OmiConfig {
         var config = if (c.has("access_token")) {
@@ -96,13 +153,8 @@ class ConformanceTest {
         else -> throw StepFailed("`$key` is neither a string nor a repeat object")
     }
 
-    private fun runStep(
-        step: JSONObject,
-        api: Api,
-        sim: Simulator,
-        tickets: MutableMap<String, PushTicket>,
-        secrets: List<String>,
-    ) {
+    private fun runStep(step: JSONObject, ctx: Ctx, secrets: List<String>) {
+        val (api, sim, tickets) = Triple(ctx.api, ctx.sim, ctx.tickets)
         val expect = step.optJSONObject("expect") ?: JSONObject()
         fun <T> call(block: () -> T, onOk: (T) -> Unit) {
             val started = System.nanoTime()
@@ -133,7 +185,7 @@ class ConformanceTest {
                 api.sendPush(step.str("user_id")!!, step.str("message")!!, step.str("device_id"), step.str("nonce"))
             }) { ticket ->
                 if (PushTicket.parse(ticket.toString()) != ticket) throw StepFailed("ticket does not round-trip")
-                step.optString("save", "").takeIf { it.isNotEmpty() }?.let { tickets[it] = ticket }
+                step.optString("save", "").takeIf { it.isNotEmpty() }?.let { tickets[it] = ticket.nonce }
             }
             "status" -> call({ api.status(step.str("nonce")!!) }) { status ->
                 val got = status.state.name.lowercase()
@@ -151,6 +203,30 @@ class ConformanceTest {
                 val got = outcome.kind.name.lowercase()
                 if (expect.has("outcome") && expect.getString("outcome") != got) {
                     throw StepFailed("outcome $got, expected ${expect["outcome"]}")
+                }
+            }
+            "stepup_begin" -> {
+                val (main, other) = ctx.stepUps ?: throw StepFailed("a step-up step needs a `stepup` object")
+                val su = if (step.optBoolean("other_key")) other else main
+                call({ api.begin(su, step.str("user_id") ?: "", step.str("action") ?: "", step.str("message") ?: "", step.str("device_id")) }) { c ->
+                    val name = step.optString("save", "")
+                    tickets[name] = c.nonce
+                    ctx.challenges[name] = c.text
+                }
+            }
+            "stepup_check", "stepup_wait" -> {
+                val main = ctx.stepUps?.first ?: throw StepFailed("a step-up step needs a `stepup` object")
+                val name = step.getString("challenge")
+                val text = edited(ctx.challenges[name] ?: throw StepFailed("no challenge $name"), step.optString("edit", ""))
+                val (user, action) = (step.str("user_id") ?: "") to (step.str("action") ?: "")
+                call({
+                    if (step.getString("do") == "stepup_check") api.check(main, text, user, action)
+                    else api.wait(main, text, user, action, step.optLong("timeout_ms", 5000))
+                }) { verdict ->
+                    val got = verdict.name.lowercase()
+                    if (expect.has("verdict") && expect.getString("verdict") != got) {
+                        throw StepFailed("verdict $got, expected ${expect["verdict"]}")
+                    }
                 }
             }
             else -> try {
@@ -206,6 +282,9 @@ class ConformanceTest {
         fun sendPush(userId: String, message: String, deviceId: String?, nonce: String?): PushTicket
         fun status(nonce: String): Status
         fun wait(nonce: String, timeoutMs: Long, pollIntervalMs: Long?): Outcome
+        fun begin(su: StepUp, userId: String, action: String, message: String, deviceId: String?): Challenge
+        fun check(su: StepUp, challenge: String, userId: String, action: String): Verdict
+        fun wait(su: StepUp, challenge: String, userId: String, action: String, timeoutMs: Long): Verdict
     }
 
     private class SuspendApi(val c: OmiClient) : Api {
@@ -215,6 +294,12 @@ class ConformanceTest {
         override fun status(nonce: String) = runBlocking { c.confirmationStatus(nonce) }
         override fun wait(nonce: String, timeoutMs: Long, pollIntervalMs: Long?) =
             runBlocking { c.waitForConfirmation(nonce, timeoutMs.milliseconds, pollIntervalMs?.milliseconds) }
+        override fun begin(su: StepUp, userId: String, action: String, message: String, deviceId: String?) =
+            runBlocking { su.begin(userId, action, message, deviceId) }
+        override fun check(su: StepUp, challenge: String, userId: String, action: String) =
+            runBlocking { su.check(challenge, userId, action) }
+        override fun wait(su: StepUp, challenge: String, userId: String, action: String, timeoutMs: Long) =
+            runBlocking { su.wait(challenge, userId, action, timeoutMs.milliseconds) }
     }
 
     private class BlockingApi(val c: OmiClient) : Api {
@@ -224,5 +309,11 @@ class ConformanceTest {
         override fun status(nonce: String) = c.confirmationStatusBlocking(nonce)
         override fun wait(nonce: String, timeoutMs: Long, pollIntervalMs: Long?) =
             c.waitForConfirmationBlocking(nonce, timeoutMs.milliseconds, pollIntervalMs?.milliseconds)
+        override fun begin(su: StepUp, userId: String, action: String, message: String, deviceId: String?) =
+            su.beginBlocking(userId, action, message, deviceId)
+        override fun check(su: StepUp, challenge: String, userId: String, action: String) =
+            su.checkBlocking(challenge, userId, action)
+        override fun wait(su: StepUp, challenge: String, userId: String, action: String, timeoutMs: Long) =
+            su.waitBlocking(challenge, userId, action, timeoutMs.milliseconds)
     }
 }

@@ -13,6 +13,10 @@ import dev.omipush.Outcome;
 import dev.omipush.OutcomeKind;
 import dev.omipush.PushTicket;
 import dev.omipush.State;
+import dev.omipush.Challenge;
+import dev.omipush.StepUp;
+import dev.omipush.StepUpOptions;
+import dev.omipush.Verdict;
 import dev.omipush.testing.Simulator;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +77,28 @@ class JavaUsageTest {
             OmiException.InvalidArgument invalid = assertInstanceOf(OmiException.InvalidArgument.class, failure.getCause());
             assertEquals("message", invalid.getField());
             assertEquals("invalid_argument", invalid.getKind());
+        }
+    }
+
+    @Test
+    void stepUpFromJava() throws Exception {
+        try (Simulator sim = Simulator.start();
+             OmiClient client = new OmiClient(OmiConfig.builder(sim.getBaseUrl())
+                     .clientCredentials(sim.getClientId(), sim.getClientSecret())
+                     .pollInterval(Duration.ofMillis(50)).build());
+             StepUp stepUp = new StepUp(client, "a-java-app-key-of-at-least-32-bytes-0123",
+                     StepUpOptions.builder().minGap(Duration.ZERO).maxAge(Duration.ofMinutes(2)).build())) {
+            assertEquals("dev-1", stepUp.devicesBlocking("user-1").get(0).getId());
+            Challenge c = stepUp.beginBlocking("user-1", "close-account", "Close your account?", "dev-1");
+            assertEquals(Verdict.PENDING, stepUp.checkBlocking(c.getText(), "user-1", "close-account"));
+            CompletableFuture<Verdict> verdict = stepUp.waitAsync(c.getText(), "user-1", "close-account", Duration.ofSeconds(10));
+            sim.approve(c.getNonce());
+            assertEquals(Verdict.APPROVED, verdict.get(10, TimeUnit.SECONDS));
+            assertThrows(OmiException.AlreadyUsed.class,
+                    () -> stepUp.waitBlocking(c.getText(), "user-1", "close-account", Duration.ofSeconds(1)));
+            ExecutionException failure = assertThrows(ExecutionException.class,
+                    () -> stepUp.checkAsync(c.getText(), "user-2", "close-account").get(10, TimeUnit.SECONDS));
+            assertInstanceOf(OmiException.ChallengeMismatch.class, failure.getCause());
         }
     }
 }

@@ -30,6 +30,31 @@ class ExamplesTest {
         integrationTestSketch()
     }
 
+    @Test
+    fun `the step-up example approves once and refuses replays, other users and edits`() = runBlocking<Unit> {
+        Simulator.start().use { sim ->
+            sim.addUser("mallory", listOf(dev.omipush.testing.SimDevice("m-phone")))
+            sim.addUser("bob", listOf(dev.omipush.testing.SimDevice("b-phone")))
+            sim.setAutoRespond(AutoAction.APPROVE, 100)
+            dev.omipush.OmiClient(sim.clientConfig().copy(pollInterval = kotlin.time.Duration.parse("50ms"))).use { omi ->
+                for (redis in listOf(null, System.getenv("OMI_PUSH_REDIS_URL") ?: error("run under scripts/with-redis"))) {
+                    makeStepUp(omi, "an-app-key-of-at-least-32-bytes-0123456789", redis).use { su ->
+                        val web = PaymentMethodStepUp(su)
+                        val challenge = web.start("user-1", "dev-1")
+                        assertTrue(web.finish("user-1", challenge))
+                        assertFalse(web.finish("user-1", challenge), "replayed")
+                        val malloryOwn = web.start("mallory", null)
+                        assertFalse(web.finish("user-1", malloryOwn), "another user's confirmed challenge")
+                        // One push per user per 10 s by default (minGap): bob's is another user's.
+                        val fresh = web.start("bob", null)
+                        assertFalse(web.finish("bob", fresh.dropLast(1) + (if (fresh.last() == 'A') 'B' else 'A')), "edited")
+                        assertTrue(web.finish("bob", fresh))
+                    }
+                }
+            }
+        }
+    }
+
     private fun dedent(lines: List<String>): String {
         val indent = lines.filter { it.isNotBlank() }.minOfOrNull { it.length - it.trimStart().length } ?: 0
         return lines.joinToString("\n") { if (it.isBlank()) "" else it.substring(indent).trimEnd() }.trim()
@@ -55,7 +80,7 @@ class ExamplesTest {
             .findAll(readme).map { dedent(it.groupValues[2].lines()) }.toList()
         val compiled = regions(File("src/test/kotlin/dev/omipush/examples/ReadmeExamples.kt")) +
             regions(File("src/test/java/dev/omipush/examples/JavaExample.java"))
-        assertEquals(5, compiled.size)
+        assertEquals(6, compiled.size)
         for (region in compiled) assertTrue(region in blocks, "README lacks this compiled example:\n$region")
         for (block in blocks) assertTrue(block in compiled, "README shows code that is not compiled:\n$block")
 

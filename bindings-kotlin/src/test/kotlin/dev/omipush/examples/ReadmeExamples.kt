@@ -8,8 +8,37 @@ import dev.omipush.OmiConfig
 import dev.omipush.OmiException
 import dev.omipush.OutcomeKind
 import dev.omipush.PushTicket
+import dev.omipush.StepUp
+import dev.omipush.StepUpOptions
+import dev.omipush.Verdict
 import dev.omipush.testing.Simulator
+import kotlin.time.Duration.Companion.minutes
 import kotlin.time.Duration.Companion.seconds
+
+// readme:stepup
+/** A web app's step-up for one sensitive action (Ktor routes, Spring WebFlux handlers). */
+class PaymentMethodStepUp(private val stepUp: StepUp) {
+    private val action = "change-payment-method"
+
+    /** POST /payment-method/confirm: pushes to the chosen device (null = all); the page keeps the challenge. */
+    suspend fun start(sessionUser: String, deviceId: String?): String =
+        stepUp.begin(sessionUser, action, "Confirm the change of your payment method", deviceId).text
+
+    /** GET /payment-method/wait?challenge=…: the user is the session's, never the request's. */
+    suspend fun finish(sessionUser: String, challenge: String): Boolean = try {
+        stepUp.wait(challenge, sessionUser, action, timeout = 60.seconds) == Verdict.APPROVED
+    } catch (e: OmiException) {
+        when (e) {
+            // A replay, another user's or action's challenge, an edited one: refused, no request sent.
+            is OmiException.AlreadyUsed, is OmiException.ChallengeMismatch, is OmiException.InvalidChallenge -> false
+            else -> throw e // store down, server errors: fail closed with an error page
+        }
+    }
+}
+
+fun makeStepUp(omi: OmiClient, key: String, redisUrl: String?): StepUp =
+    StepUp(omi, key, StepUpOptions(store = redisUrl ?: "memory", maxAge = 5.minutes))
+// end
 
 // readme:suspend
 class PaymentMethodService(private val omi: OmiClient) {
@@ -29,7 +58,7 @@ class PaymentMethodService(private val omi: OmiClient) {
 // readme:blocking
 fun confirmOnPlainThread(omi: OmiClient, userId: String): String = try {
     val ticket = omi.sendPushBlocking(userId, "Sign in from a new browser?")
-    val stored: String = ticket.toString() // keep it in the session, wait in another request
+    val stored: String = ticket.toString() // server-side only (never a cookie or a page), used once
     val outcome = omi.waitForConfirmationBlocking(PushTicket.parse(stored).nonce, timeout = 30.seconds)
     if (outcome.isConfirmed) "approved" else "not approved (${outcome.kind})"
 } catch (e: OmiException.RateLimited) {

@@ -1,0 +1,102 @@
+//! Step-up for the JVM: the core's `StepUp`, built from the shared options record
+//! (`omi_push_ffi::StepUpOptions`), with each operation an `async fn` (a Kotlin `suspend fun`)
+//! that runs on the core's runtime (`runtime::run`: cancelling the coroutine drops the future,
+//! which aborts the task and its I/O). The Kotlin façade builds the blocking and
+//! `CompletableFuture` forms on these.
+
+use std::sync::Arc;
+
+use omi_push::{StepUp, runtime};
+use omi_push_ffi::{ChallengeRecord, StepUpOptions};
+
+use crate::client::NativeClient;
+use crate::error::NativeError;
+use crate::types::NativeDevice;
+
+/// `omi_push_ffi::StepUpOptions` without the keys (a separate argument).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct NativeStepUpOptions {
+    pub max_age_ms: Option<f64>,
+    pub max_unresolved: Option<u32>,
+    pub min_gap_ms: Option<f64>,
+    pub store: Option<String>,
+    pub store_prefix: Option<String>,
+}
+
+/// `omi_push_ffi::ChallengeRecord`.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct NativeChallenge {
+    pub text: String,
+    pub user_id: String,
+    pub action: String,
+    pub device_id: Option<String>,
+    pub nonce: String,
+    pub issued_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+impl From<ChallengeRecord> for NativeChallenge {
+    fn from(c: ChallengeRecord) -> Self {
+        let ChallengeRecord { text, user_id, action, device_id, nonce, issued_at_ms, expires_at_ms } = c;
+        NativeChallenge { text, user_id, action, device_id, nonce, issued_at_ms, expires_at_ms }
+    }
+}
+
+#[derive(uniffi::Object)]
+pub struct NativeStepUp {
+    inner: StepUp,
+}
+
+#[uniffi::export]
+impl NativeStepUp {
+    #[uniffi::constructor]
+    pub fn new(
+        client: Arc<NativeClient>,
+        keys: Vec<Vec<u8>>,
+        options: NativeStepUpOptions,
+    ) -> Result<Self, NativeError> {
+        let NativeStepUpOptions { max_age_ms, max_unresolved, min_gap_ms, store, store_prefix } = options;
+        let options = StepUpOptions { keys, max_age_ms, max_unresolved, min_gap_ms, store, store_prefix };
+        Ok(NativeStepUp { inner: options.build(client.core().clone())? })
+    }
+
+    pub async fn devices(&self, user_id: String) -> Result<Vec<NativeDevice>, NativeError> {
+        let s = self.inner.clone();
+        let devices = runtime::run(async move { s.devices(&user_id).await }).await?;
+        Ok(devices.into_iter().map(NativeDevice::from).collect())
+    }
+
+    pub async fn begin(
+        &self,
+        user_id: String,
+        action: String,
+        device_id: Option<String>,
+        message: String,
+    ) -> Result<NativeChallenge, NativeError> {
+        let s = self.inner.clone();
+        let c = runtime::run(async move { s.begin(&user_id, &action, device_id.as_deref(), &message).await }).await?;
+        Ok(ChallengeRecord::from(c).into())
+    }
+
+    /// One poll; the verdict's name (`omi_push_ffi::stepup::VERDICTS`).
+    pub async fn check(&self, challenge: String, user_id: String, action: String) -> Result<String, NativeError> {
+        let s = self.inner.clone();
+        let v = runtime::run(async move { s.check(&challenge, &user_id, &action).await }).await?;
+        Ok(v.as_str().to_string())
+    }
+
+    /// Waits for a final verdict (the core's wait: deadline, poll interval by the one duration rule).
+    pub async fn wait(
+        &self,
+        challenge: String,
+        user_id: String,
+        action: String,
+        timeout_ms: Option<f64>,
+        poll_interval_ms: Option<f64>,
+    ) -> Result<String, NativeError> {
+        let options = omi_push_ffi::options::wait(timeout_ms, poll_interval_ms, None)?;
+        let s = self.inner.clone();
+        let v = runtime::run(async move { s.wait(&challenge, &user_id, &action, options).await }).await?;
+        Ok(v.as_str().to_string())
+    }
+}
