@@ -29,6 +29,8 @@ pub struct NativeOptions {
     pub call_timeout_ms: Option<f64>,
     pub max_retries: Option<i32>,
     pub max_response_bytes: Option<i64>,
+    pub request_budget: Option<u32>,
+    pub http2: Option<String>,
     pub paths: Option<NativePaths>,
     pub max_message_chars: Option<i32>,
     pub allow_insecure_http: Option<bool>,
@@ -75,6 +77,8 @@ impl NativeOptions {
             allow_insecure_http: self.allow_insecure_http,
             ca_cert_pem: self.ca_cert_pem,
             user_agent_suffix: self.user_agent_suffix,
+            request_budget: self.request_budget,
+            http2: self.http2,
         })
     }
 }

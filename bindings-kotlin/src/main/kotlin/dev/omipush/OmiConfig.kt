@@ -15,6 +15,18 @@ enum class ClientAuth {
     POST,
 }
 
+/** Whether the client speaks HTTP/2. */
+enum class Http2 {
+    /** HTTP/2 when the server offers it over TLS (ALPN), else HTTP/1.1 (the default). */
+    AUTO,
+
+    /** HTTP/2 only (prior knowledge). */
+    ALWAYS,
+
+    /** HTTP/1.1 only. */
+    NEVER,
+}
+
 /** Endpoint path overrides; `null` keeps the default of the wire profile. */
 data class OmiPaths @JvmOverloads constructor(
     val devices: String? = null,
@@ -52,6 +64,9 @@ data class OmiConfig(
     val maxRetries: Int? = null,
     /** Largest response body read from the server; a bigger one is a protocol error. */
     val maxResponseBytes: Long? = null,
+    /** Requests a second for the whole client, shared fairly by every call and wait (off when unset). */
+    val requestBudget: Int? = null,
+    val http2: Http2? = null,
     val paths: OmiPaths? = null,
     val maxMessageChars: Int? = null,
     /** Allows `http://` to a host that is not loopback. Only for test networks. */
@@ -76,6 +91,8 @@ data class OmiConfig(
         callTimeout?.let { append(", callTimeout=").append(it) }
         maxRetries?.let { append(", maxRetries=").append(it) }
         maxResponseBytes?.let { append(", maxResponseBytes=").append(it) }
+        requestBudget?.let { append(", requestBudget=").append(it) }
+        http2?.let { append(", http2=").append(it) }
         paths?.let { append(", paths=").append(it) }
         maxMessageChars?.let { append(", maxMessageChars=").append(it) }
         if (allowInsecureHttp) append(", allowInsecureHttp=true")
@@ -98,6 +115,11 @@ data class OmiConfig(
         callTimeoutMs = callTimeout?.toMillis(),
         maxRetries = maxRetries,
         maxResponseBytes = maxResponseBytes,
+        requestBudget = requestBudget?.let {
+            if (it < 0) throw ErrorFields.config("request_budget must not be negative")
+            it.toUInt()
+        },
+        http2 = http2?.name?.lowercase(),
         paths = paths?.let {
             NativePaths(it.devices, it.pushDevice, it.pushAll, it.confirmation, it.confirmationQuery)
         },
@@ -125,6 +147,8 @@ data class OmiConfig(
         fun callTimeout(d: java.time.Duration) = apply { config = config.copy(callTimeout = d.toKotlinDuration()) }
         fun maxRetries(n: Int) = apply { config = config.copy(maxRetries = n) }
         fun maxResponseBytes(n: Long) = apply { config = config.copy(maxResponseBytes = n) }
+        fun requestBudget(n: Int) = apply { config = config.copy(requestBudget = n) }
+        fun http2(mode: Http2) = apply { config = config.copy(http2 = mode) }
         fun paths(paths: OmiPaths) = apply { config = config.copy(paths = paths) }
         fun maxMessageChars(n: Int) = apply { config = config.copy(maxMessageChars = n) }
         fun allowInsecureHttp(allow: Boolean) = apply { config = config.copy(allowInsecureHttp = allow) }

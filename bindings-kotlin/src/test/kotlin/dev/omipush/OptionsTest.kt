@@ -47,6 +47,10 @@ class OptionsTest {
                 assertTrue(tookMs < 2_000, "the call took $tookMs ms despite callTimeout = 300 ms")
             }
             assertThrows<OmiException.Config> { OmiClient(sim.clientConfig().copy(maxResponseBytes = 100)) }
+            assertThrows<OmiException.Config> { OmiClient(sim.clientConfig().copy(requestBudget = -1)) }
+            OmiClient(sim.clientConfig().copy(requestBudget = 1000, http2 = Http2.NEVER)).use { c ->
+                assertEquals(1, c.listDevicesBlocking("user-1").size)
+            }
         }
     }
 
