@@ -9,6 +9,7 @@
 //! [`Error::StoreUnavailable`]: nothing is approved (fail closed).
 
 mod challenge;
+pub mod flow;
 pub mod page;
 mod store;
 

@@ -1,0 +1,315 @@
+//! The web step-up flow, framework-neutral: a route guard and four routes (start, wait page,
+//! status, and the picker's post), written once. A framework adapter only turns its request
+//! into a [`FlowRequest`], serves the [`FlowResponse`], and keeps the flow's session value in
+//! the framework's session.
+//!
+//! ```text
+//! GET  /protected             guard: a redeemable approval for (user, action)? → go on
+//!                              else → 303 {mount}/start?action=A&next=/protected  (API: 401 JSON)
+//! GET  {mount}/start?action&next   one device → push → 303 wait; several → device picker
+//! POST {mount}/start (action, next, device = id | all)   push → 303 wait
+//! GET  {mount}/wait?action&next    "check your phone"; its script polls status every second
+//! GET  {mount}/status?action       {"verdict": …, "redirect"?}  (one poll; no thread held)
+//! ```
+//! The session value holds, per action, the signed challenge of the last push (not a secret,
+//! and useless to anyone else: it is bound to the user and the action, and redeemed once in the
+//! step-up store). `next` must be a local path (`/…`, not `//…`): no open redirect.
+
+use std::collections::BTreeMap;
+
+use super::page::{self, Texts, WaitingPage};
+use super::{StepUp, Verdict};
+use crate::error::{Error, ErrorKind, Result};
+
+/// A request to the flow, as an adapter sees it (bindings may pass it as JSON).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlowRequest {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The path below the mount point: `/start`, `/wait` or `/status`.
+    pub route: String,
+    /// Query and form parameters (form values win).
+    pub params: BTreeMap<String, String>,
+    /// The current user, from the app's own authentication; `None` = not logged in.
+    pub user_id: Option<String>,
+    /// The flow's value in the framework session (as it last came from a [`FlowResponse`]).
+    pub session: Option<String>,
+}
+
+/// What the adapter answers (bindings may take it as JSON).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FlowResponse {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+    /// A `Location` header (with 303).
+    pub location: Option<String>,
+    /// The new session value to store (`Some("")` = remove it); `None` = unchanged.
+    pub session: Option<String>,
+}
+
+/// What the guard decided (as JSON: `{"allow": {"session": …}}` or `{"respond": {…}}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guard {
+    /// The request goes through; store `session` (the spent approval is removed).
+    Allow { session: String },
+    /// Answer this instead (a redirect to the start, or 401 for an API client).
+    Respond(FlowResponse),
+}
+
+/// The flow on top of a [`StepUp`].
+#[derive(Clone, Debug)]
+pub struct Flow {
+    step_up: StepUp,
+    mount: String,
+    message: String,
+}
+
+fn html(status: u16, body: String) -> FlowResponse {
+    FlowResponse { status, content_type: "text/html; charset=utf-8", body, location: None, session: None }
+}
+
+fn json(status: u16, body: String) -> FlowResponse {
+    FlowResponse { status, content_type: "application/json", body, location: None, session: None }
+}
+
+fn see_other(location: String, session: Option<String>) -> FlowResponse {
+    FlowResponse {
+        status: 303,
+        content_type: "text/plain; charset=utf-8",
+        body: String::new(),
+        location: Some(location),
+        session,
+    }
+}
+
+fn message_page(status: u16, title: &str, text: &str) -> FlowResponse {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title></head><body><main><h1>{t}</h1><p role=\"alert\">{x}</p></main></body></html>",
+        t = page::escape(title),
+        x = page::escape(text)
+    );
+    html(status, body)
+}
+
+/// A local path to go back to, or `/`.
+fn local(next: Option<&String>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) =>
+        {
+            n.clone()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+fn query(pairs: &[(&str, &str)]) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        q.append_pair(k, v);
+    }
+    q.finish()
+}
+
+fn read_session(s: Option<&str>) -> BTreeMap<String, String> {
+    s.and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default()
+}
+
+fn write_session(m: &BTreeMap<String, String>) -> String {
+    if m.is_empty() { String::new() } else { serde_json::to_string(m).unwrap_or_default() }
+}
+
+impl Flow {
+    /// The flow mounted at `mount` (e.g. `/step-up`), pushing `message` to the phone.
+    pub fn new(step_up: StepUp, mount: &str, message: &str) -> Result<Flow> {
+        if !mount.starts_with('/') || mount.ends_with('/') || mount.contains(['?', '#']) {
+            return Err(Error::Config("mount must start with `/`, not end with `/`, and have no query".into()));
+        }
+        crate::validate::message(message, step_up.client().config().max_message_chars)?;
+        Ok(Flow { step_up, mount: mount.to_string(), message: message.to_string() })
+    }
+
+    pub fn step_up(&self) -> &StepUp {
+        &self.step_up
+    }
+
+    /// The guard of a route for `action`: `url` is the request's own local URL (to come back
+    /// to), `wants_json` true for an API client (it gets 401 with a machine-readable body
+    /// instead of a redirect). A store that cannot answer refuses (503): fail closed.
+    pub async fn guard(
+        &self,
+        action: &str,
+        user_id: Option<&str>,
+        session: Option<&str>,
+        url: &str,
+        wants_json: bool,
+    ) -> Guard {
+        let Some(user) = user_id else {
+            return Guard::Respond(message_page(401, "Sign in first", "Step-up needs a signed-in user."));
+        };
+        let mut map = read_session(session);
+        let next = local(Some(&url.to_string()));
+        let mut route = "start";
+        if let Some(challenge) = map.get(action).cloned() {
+            match self.step_up.redeem(&challenge, user, action).await {
+                Ok(true) => {
+                    map.remove(action);
+                    return Guard::Allow { session: write_session(&map) };
+                }
+                // Not approved yet (or too old): the waiting page says which.
+                Ok(false) => route = "wait",
+                Err(e) if e.kind() == ErrorKind::StoreUnavailable => {
+                    return Guard::Respond(message_page(503, "Try again", "The confirmation service is unavailable."));
+                }
+                // Spent, for another user or action, or not ours: start again.
+                Err(_) => {
+                    map.remove(action);
+                }
+            }
+        }
+        let start = format!("{}/{route}?{}", self.mount, query(&[("action", action), ("next", &next)]));
+        if wants_json {
+            let body = serde_json::json!({"error": "step_up_required", "action": action, "start": start}).to_string();
+            let mut r = json(401, body);
+            r.session = Some(write_session(&map));
+            return Guard::Respond(r);
+        }
+        Guard::Respond(see_other(start, Some(write_session(&map))))
+    }
+
+    /// Answers one request to the flow's routes.
+    pub async fn handle(&self, req: &FlowRequest) -> FlowResponse {
+        let Some(user) = req.user_id.as_deref() else {
+            return message_page(401, "Sign in first", "Step-up needs a signed-in user.");
+        };
+        let action = req.params.get("action").cloned().unwrap_or_default();
+        if super::action(&action).is_err() {
+            return message_page(400, "Bad request", "Unknown action.");
+        }
+        let next = local(req.params.get("next"));
+        match (req.method.as_str(), req.route.as_str()) {
+            ("GET", "/start") => match self.step_up.devices(user).await {
+                Ok(devices) if devices.len() > 1 => {
+                    let action_url = format!("{}/start?{}", self.mount, query(&[("action", &action), ("next", &next)]));
+                    html(200, page::device_picker("Confirm on your phone", &devices, &action_url, None))
+                }
+                Ok(devices) if devices.len() == 1 => self.begin(user, &action, Some(&devices[0].id), &next, req).await,
+                Ok(_) => message_page(409, "No phone enrolled", "Enrol a phone to confirm sensitive actions."),
+                Err(e) => self.failure(&e),
+            },
+            ("POST", "/start") => {
+                let device = req.params.get("device").filter(|d| d.as_str() != "all").cloned();
+                self.begin(user, &action, device.as_deref(), &next, req).await
+            }
+            ("GET", "/wait") => {
+                // One check first: a reload (the no-script refresh) or a late visit moves on.
+                let map = read_session(req.session.as_deref());
+                let verdict = match map.get(&action) {
+                    None => Ok(Verdict::Expired),
+                    Some(c) => match self.step_up.check(c, user, &action).await {
+                        Err(e) if e.kind() == ErrorKind::AlreadyUsed => Ok(Verdict::Approved),
+                        other => other,
+                    },
+                };
+                let retry_url = format!("{}/start?{}", self.mount, query(&[("action", &action), ("next", &next)]));
+                match verdict {
+                    Ok(Verdict::Approved) => return see_other(next, None),
+                    Ok(v @ (Verdict::Rejected | Verdict::Expired)) => {
+                        let text =
+                            if v == Verdict::Rejected { Texts::default().rejected } else { Texts::default().expired };
+                        let mut r = message_page(200, "Not confirmed", text);
+                        let form = format!(
+                            "<form method=\"post\" action=\"{}\"><button type=\"submit\">{}</button></form></main>",
+                            page::escape(&retry_url),
+                            page::escape(Texts::default().send_again)
+                        );
+                        r.body = r.body.replace("</main>", &form);
+                        return r;
+                    }
+                    _ => {}
+                }
+                let status_url = format!("{}/status?{}", self.mount, query(&[("action", &action), ("next", &next)]));
+                let p = WaitingPage {
+                    title: "Check your phone",
+                    message: &self.message,
+                    status_url: &status_url,
+                    continue_url: &next,
+                    retry_url: &retry_url,
+                    poll_ms: 1000,
+                    texts: Texts::default(),
+                };
+                html(200, page::waiting_page(&p))
+            }
+            ("GET", "/status") => {
+                let map = read_session(req.session.as_deref());
+                let Some(challenge) = map.get(&action) else {
+                    return json(200, page::status_json("expired", None));
+                };
+                match self.step_up.check(challenge, user, &action).await {
+                    Ok(v) => json(200, page::status_json(v.as_str(), Some(&next))),
+                    // Approved by an earlier poll (another tab, another instance): still approved
+                    // for the guard, which redeems it once.
+                    Err(e) if e.kind() == ErrorKind::AlreadyUsed => {
+                        json(200, page::status_json(Verdict::Approved.as_str(), Some(&next)))
+                    }
+                    Err(e) => json(if e.kind() == ErrorKind::StoreUnavailable { 503 } else { 200 }, {
+                        serde_json::json!({"verdict": "error", "error": e.kind().as_str()}).to_string()
+                    }),
+                }
+            }
+            _ => message_page(404, "Not found", "No such step-up page."),
+        }
+    }
+
+    async fn begin(
+        &self,
+        user: &str,
+        action: &str,
+        device: Option<&str>,
+        next: &str,
+        req: &FlowRequest,
+    ) -> FlowResponse {
+        match self.step_up.begin(user, action, device, &self.message).await {
+            Ok(c) => {
+                let mut map = read_session(req.session.as_deref());
+                map.insert(action.to_string(), c.text);
+                let wait = format!("{}/wait?{}", self.mount, query(&[("action", action), ("next", next)]));
+                see_other(wait, Some(write_session(&map)))
+            }
+            Err(e) => self.failure(&e),
+        }
+    }
+
+    fn failure(&self, e: &Error) -> FlowResponse {
+        match e.kind() {
+            ErrorKind::Throttled => {
+                message_page(429, "Please wait", "Too many confirmation requests; try again in a moment.")
+            }
+            ErrorKind::StoreUnavailable => message_page(503, "Try again", "The confirmation service is unavailable."),
+            ErrorKind::InvalidArgument => message_page(400, "Bad request", "That request cannot be sent."),
+            _ => message_page(502, "Try again", "The confirmation could not be sent."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_a_local_path_only() {
+        for (given, want) in [
+            ("/payment?x=1", "/payment?x=1"),
+            ("//evil.example/", "/"),
+            ("https://evil.example/", "/"),
+            ("/\\evil", "/"),
+            ("javascript:alert(1)", "/"),
+        ] {
+            assert_eq!(local(Some(&given.to_string())), want, "{given}");
+        }
+        assert_eq!(local(None), "/");
+    }
+}
