@@ -122,7 +122,38 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean
   /** An extra trusted CA certificate, PEM. */
   caCertPem?: string
+  /**
+   * Requests a second for the whole client (off by default): every request takes the next
+   * evenly spaced slot, first come first served, so many concurrent waits stretch their
+   * intervals fairly instead of bursting.
+   */
+  requestBudget?: number
+  /** HTTP/2 use: `auto` (the default), `always` or `never`. */
+  http2?: 'auto' | 'always' | 'never'
+  /**
+   * Receives every event of this client (requests, token refreshes, retries, rate limits,
+   * pushes, waits), shortly after it happens, on the JavaScript thread: count outcomes, time
+   * waits, feed Prometheus or OpenTelemetry. The same events go to the `omi-push`
+   * diagnostics channel and, with `DEBUG=omi-push`, to stderr. A hook that throws does not
+   * break any call (a warning is emitted). Events carry no secret, token or nonce.
+   */
+  onEvent?: (event: OmiEvent) => void
 }
+
+/** An event of a client (`event` names its kind). Times in milliseconds. */
+export type OmiEvent =
+  /** One HTTP request to the OMI API ended: its status, or the error kind without an answer; `attempt` counts from 1. */
+  | { event: 'request'; op: string; status?: number; error?: string; attempt: number; elapsedMs: number }
+  /** One token request ended. */
+  | { event: 'token'; status?: number; error?: string; elapsedMs: number }
+  /** A call will be tried again after `delayMs`. */
+  | { event: 'retry'; op: string; attempt: number; delayMs: number; error: string }
+  /** The server said to slow down (429, or 503 with `Retry-After`). */
+  | { event: 'rate_limited'; op: string; retryAfterMs?: number }
+  /** A push was accepted by the server. */
+  | { event: 'push'; toAllDevices: boolean }
+  /** A wait ended: its outcome, or the error kind that ended it. */
+  | { event: 'wait'; outcome?: OutcomeKind; error?: string; polls: number; elapsedMs: number }
 
 /** What to push, and to whom. */
 export interface SendPushRequest {

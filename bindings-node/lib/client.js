@@ -5,6 +5,7 @@ const { abortError, fromNative, rethrow } = require('./errors.js')
 const { PushTicket } = require('./ticket.js')
 const args = require('./args.js')
 const records = require('./records.js')
+const events = require('./events.js')
 
 // The client options: the core's record (`omi_push::ClientOptions`), one line per option
 // with its JavaScript name and type check; sent as the core's snake_case JSON.
@@ -27,6 +28,8 @@ const CLIENT_OPTIONS = {
   maxMessageChars: args.optInteger,
   allowInsecureHttp: args.optBoolean,
   caCertPem: args.optString,
+  requestBudget: args.optInteger,
+  http2: args.optString,
 }
 const PATH_OPTIONS = ['devices', 'pushDevice', 'pushAll', 'confirmation', 'confirmationQuery']
 const PUSH_KEYS = ['userId', 'deviceId', 'message', 'nonce']
@@ -48,7 +51,7 @@ function pathOptions(name, p) {
 
 /** The core's options record of `o` (TypeError for a wrong type or an unknown name). */
 function coreOptions(o) {
-  args.options('options', o, Object.keys(CLIENT_OPTIONS), true)
+  args.options('options', o, [...Object.keys(CLIENT_OPTIONS), 'onEvent'], true)
   const out = {}
   for (const [key, check] of Object.entries(CLIENT_OPTIONS)) {
     const v = check(`options.${key}`, o[key])
@@ -145,7 +148,9 @@ class Client {
 
   constructor(options) {
     const o = coreOptions(options)
-    this.#native = sync(() => new native.NativeClient(JSON.stringify(o)))
+    const onEvent = options.onEvent
+    if (onEvent !== undefined && onEvent !== null && typeof onEvent !== 'function') throw args.fail('options.onEvent', 'a function', onEvent)
+    this.#native = sync(() => new native.NativeClient(JSON.stringify(o), events.dispatcher(onEvent ?? undefined)))
     this.#label = { baseUrl: o.base_url, clientId: o.client_id, auth: o.access_token === undefined ? 'client credentials' : 'static token' }
   }
 

@@ -5,10 +5,11 @@
 
 use std::future::Future;
 
-use napi::bindgen_prelude::Object;
+use napi::bindgen_prelude::{Function, Object};
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi::{Env, Result};
 use napi_derive::napi;
-use omi_push::{Client, ClientOptions};
+use omi_push::{Client, ClientOptions, Config, EventHook};
 use omi_push_ffi::{DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord, options};
 use serde_json::Value;
 
@@ -63,12 +64,25 @@ impl NativeClient {
 #[napi]
 impl NativeClient {
     /// Builds a client from the core's options record (snake_case JSON); throws a `config`
-    /// error for options that cannot work.
+    /// error for options that cannot work. `on_event` receives every core event as JSON text,
+    /// on the JavaScript thread (it does not keep the process alive).
     #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, options: String) -> Result<Self> {
+    pub fn new(env: Env, options: String, on_event: Option<Function<String, ()>>) -> Result<Self> {
+        let hook = match on_event {
+            Some(f) => Some(f.build_threadsafe_function::<String>().callee_handled::<false>().weak::<true>().build()?),
+            None => None,
+        };
         let parsed = serde_json::from_str::<ClientOptions>(&options)
             .map_err(|e| omi_push::Error::Config(format!("invalid client options: {e}")));
-        Ok(NativeClient { inner: parsed.and_then(options::client).js(&env)? })
+        let mut config = parsed.and_then(Config::from_options).js(&env)?;
+        if let Some(tsfn) = hook {
+            config = config.with_event_hook(EventHook::new(move |event| {
+                // Non-blocking: a full queue or a closing environment drops the event, never
+                // stalls a request.
+                tsfn.call(event.to_json().to_string(), ThreadsafeFunctionCallMode::NonBlocking);
+            }));
+        }
+        Ok(NativeClient { inner: Client::new(config).js(&env)? })
     }
 
     #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]

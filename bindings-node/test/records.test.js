@@ -48,6 +48,22 @@ test('callTimeoutMs bounds a whole call, retries included', async (t) => {
   assert.throws(() => new Client({ baseUrl: 'https://t.example', clientId: 'a', clientSecret: 'b', callTimeoutMs: -1 }), omi.OmiError)
 })
 
+test('requestBudget spaces the requests of the whole client; http2 takes auto, always or never', async (t) => {
+  const { sim, client } = await setup(t, { client: { requestBudget: 5 } })
+  const ticket = await client.sendPush({ userId: 'user-1', message: 'budget' })
+  sim.clearLog()
+  const started = performance.now()
+  await Promise.all(Array.from({ length: 6 }, () => client.confirmationStatus(ticket)))
+  const took = performance.now() - started
+  assert.ok(took >= 800, `6 requests at 5 a second took ${Math.round(took)} ms`)
+  const times = sim.requestLog().map((e) => e.tMs)
+  for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 150, `spacing ${times}`)
+  const { client: plain } = await setup(t, { client: { http2: 'never' } })
+  assert.equal((await plain.listDevices('user-1')).length, 2)
+  assert.throws(() => new Client({ baseUrl: 'https://t.example', clientId: 'a', clientSecret: 'b', http2: 'sometimes' }), omi.ConfigError)
+  assert.throws(() => new Client({ baseUrl: 'https://t.example', clientId: 'a', clientSecret: 'b', requestBudget: 1.5 }), TypeError)
+})
+
 test('records: Status.isFinal and Outcome.confirmed are the core values; results are plain JSON data', async (t) => {
   const { sim, client } = await setup(t)
   const ticket = await client.sendPush({ userId: 'user-1', deviceId: 'dev-1', message: 'records' })
