@@ -7,11 +7,18 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use omi_push::{Client, Outcome, runtime};
+use omi_push::{Client, Config, Event, EventHook, Outcome, runtime};
 
 use crate::config::NativeOptions;
 use crate::error::NativeError;
 use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket};
+
+/// The JVM side of the event hook (`OmiClient`'s sink). It runs on the core's runtime threads
+/// and must not throw (the Kotlin side catches everything).
+#[uniffi::export(with_foreign)]
+pub trait NativeEventSink: Send + Sync {
+    fn on_event(&self, event_json: String);
+}
 
 #[derive(uniffi::Object)]
 pub struct NativeClient {
@@ -35,14 +42,22 @@ impl NativeClient {
 
 #[uniffi::export]
 impl NativeClient {
+    /// With `events`, every event of the client goes to the JVM as JSON (its SLF4J logger and
+    /// the configured listener); without, none crosses the boundary.
     #[uniffi::constructor]
     pub fn new(
         options: NativeOptions,
         client_secret: Option<String>,
         access_token: Option<String>,
+        events: Option<Arc<dyn NativeEventSink>>,
     ) -> Result<Self, NativeError> {
         crate::logging::init_from_env();
-        let inner = omi_push_ffi::options::client(options.into_core(client_secret, access_token)?)?;
+        let mut config = Config::from_options(options.into_core(client_secret, access_token)?)?;
+        if let Some(sink) = events {
+            config =
+                config.with_event_hook(EventHook(Arc::new(move |e: &Event| sink.on_event(e.to_json().to_string()))));
+        }
+        let inner = Client::new(config)?;
         Ok(NativeClient { fast_id: crate::fast::register(inner.clone()), inner })
     }
 

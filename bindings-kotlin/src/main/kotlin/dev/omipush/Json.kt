@@ -1,8 +1,8 @@
-package dev.omipush.testing
+package dev.omipush
 
 /**
  * The little JSON the simulator handle speaks (objects, arrays, strings, numbers, booleans,
- * null), so that the testing helper needs no JSON library: maps, lists, strings, numbers
+ * null), so that neither the testing helper nor the event listener needs a JSON library: maps, lists, strings, numbers
  * (read as [Long] when integral, else [Double]), booleans and null.
  */
 internal object Json {

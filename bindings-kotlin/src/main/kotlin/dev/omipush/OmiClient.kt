@@ -36,7 +36,9 @@ import kotlinx.coroutines.future.future
 class OmiClient(config: OmiConfig) : AutoCloseable {
     private val baseUrl = config.baseUrl
     private val clientId = config.clientId
-    internal val inner: NativeClient = native { NativeClient(config.toNative(), config.clientSecret, config.accessToken) }
+    internal val inner: NativeClient = native {
+        NativeClient(config.toNative(), config.clientSecret, config.accessToken, EventSink.of(config.eventListener))
+    }
     private val closed = AtomicBoolean(false)
     /** This client's id on the completion path ([FastPath]). */
     internal val fastId: Long = inner.fastId()

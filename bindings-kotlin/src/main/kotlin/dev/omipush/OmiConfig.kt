@@ -75,6 +75,8 @@ data class OmiConfig(
     val caCertPem: String? = null,
     /** Names the caller in the User-Agent. */
     val userAgentSuffix: String? = null,
+    /** Receives every event of the client (requests, retries, rate limits, pushes, waits). */
+    val eventListener: OmiEventListener? = null,
 ) {
     override fun toString(): String = buildString {
         append("OmiConfig(baseUrl=").append(baseUrl)
@@ -98,6 +100,7 @@ data class OmiConfig(
         if (allowInsecureHttp) append(", allowInsecureHttp=true")
         if (caCertPem != null) append(", caCertPem=<").append(caCertPem.length).append(" chars>")
         userAgentSuffix?.let { append(", userAgentSuffix=").append(it) }
+        if (eventListener != null) append(", eventListener")
         append(")")
     }
 
@@ -154,6 +157,7 @@ data class OmiConfig(
         fun allowInsecureHttp(allow: Boolean) = apply { config = config.copy(allowInsecureHttp = allow) }
         fun caCertPem(pem: String) = apply { config = config.copy(caCertPem = pem) }
         fun userAgentSuffix(suffix: String) = apply { config = config.copy(userAgentSuffix = suffix) }
+        fun eventListener(listener: OmiEventListener) = apply { config = config.copy(eventListener = listener) }
         fun build(): OmiConfig = config
     }
 

@@ -1,5 +1,6 @@
 package dev.omipush.testing
 
+import dev.omipush.Json
 import dev.omipush.OmiConfig
 import dev.omipush.ffi.InternalException
 import dev.omipush.ffi.NativeSimException

@@ -31,6 +31,21 @@ class ExamplesTest {
     }
 
     @Test
+    fun `the metrics example counts outcomes and times waits`() {
+        Simulator.start().use { sim ->
+            val metrics = WaitMetrics()
+            clientWithMetrics(sim.clientConfig().copy(pollInterval = kotlin.time.Duration.parse("50ms")), metrics).use { omi ->
+                val t = omi.sendPushBlocking("user-1", "Approve?", "dev-1")
+                sim.approve(t.nonce)
+                omi.waitForConfirmationBlocking(t.nonce, kotlin.time.Duration.parse("5s"))
+                omi.waitForConfirmationBlocking(omi.sendPushBlocking("user-1", "again?", "dev-1").nonce, kotlin.time.Duration.parse("200ms"))
+            }
+            assertEquals(mapOf("confirmed" to 1L, "timed_out" to 1L), metrics.outcomes.mapValues { it.value.sum() })
+            assertTrue(metrics.waitMillis.sum() >= 200, "${metrics.waitMillis.sum()} ms")
+        }
+    }
+
+    @Test
     fun `the step-up example approves once and refuses replays, other users and edits`() = runBlocking<Unit> {
         Simulator.start().use { sim ->
             sim.addUser("mallory", listOf(dev.omipush.testing.SimDevice("m-phone")))
@@ -80,7 +95,7 @@ class ExamplesTest {
             .findAll(readme).map { dedent(it.groupValues[2].lines()) }.toList()
         val compiled = regions(File("src/test/kotlin/dev/omipush/examples/ReadmeExamples.kt")) +
             regions(File("src/test/java/dev/omipush/examples/JavaExample.java"))
-        assertEquals(6, compiled.size)
+        assertEquals(7, compiled.size)
         for (region in compiled) assertTrue(region in blocks, "README lacks this compiled example:\n$region")
         for (block in blocks) assertTrue(block in compiled, "README shows code that is not compiled:\n$block")
 

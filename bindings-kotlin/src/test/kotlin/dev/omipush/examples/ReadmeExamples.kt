@@ -5,6 +5,8 @@ package dev.omipush.examples
 
 import dev.omipush.OmiClient
 import dev.omipush.OmiConfig
+import dev.omipush.OmiEvent
+import dev.omipush.OmiEventListener
 import dev.omipush.OmiException
 import dev.omipush.OutcomeKind
 import dev.omipush.PushTicket
@@ -12,6 +14,8 @@ import dev.omipush.StepUp
 import dev.omipush.StepUpOptions
 import dev.omipush.Verdict
 import dev.omipush.testing.Simulator
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.LongAdder
 import kotlin.time.Duration.Companion.minutes
 import kotlin.time.Duration.Companion.seconds
 
@@ -91,4 +95,21 @@ fun integrationTestSketch() {
         }
     }
 }
+// end
+
+// readme:events
+/** Counts outcomes and times waits, e.g. for Prometheus or OpenTelemetry. */
+class WaitMetrics : OmiEventListener {
+    val outcomes = ConcurrentHashMap<String, LongAdder>()
+    val waitMillis = LongAdder()
+
+    override fun onEvent(event: OmiEvent) {
+        if (event.name == "wait") {
+            outcomes.computeIfAbsent(event.fields["outcome"] as? String ?: "error") { LongAdder() }.increment()
+            waitMillis.add((event.fields["elapsed_ms"] as Number).toLong())
+        }
+    }
+}
+
+fun clientWithMetrics(config: OmiConfig, metrics: WaitMetrics) = OmiClient(config.copy(eventListener = metrics))
 // end
