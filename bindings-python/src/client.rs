@@ -41,13 +41,14 @@ fn paths_from(py: Python<'_>, given: HashMap<String, String>) -> PyResult<Paths>
 }
 
 impl Core {
-    fn client(&self, py: Python<'_>) -> PyResult<omi_push::Client> {
+    /// The core client (a `ConfigError` once closed).
+    pub fn client(&self, py: Python<'_>) -> PyResult<omi_push::Client> {
         let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         guard.clone().ok_or_else(|| error::config(py, "this client is closed"))
     }
 
     /// Per-call wait options by the core's one duration rule (`omi_push_ffi::options::wait`).
-    fn wait_options(
+    pub fn wait_options(
         py: Python<'_>,
         timeout: Option<&Bound<'_, PyAny>>,
         poll_interval: Option<&Bound<'_, PyAny>>,
@@ -64,8 +65,8 @@ impl Core {
     #[pyo3(signature = (
         base_url, *, client_id=None, client_secret=None, access_token=None, client_auth=None,
         token_url=None, scopes=None, request_timeout=None, connect_timeout=None, poll_interval=None, wait_timeout=None,
-        call_timeout=None, max_retries=None, max_response_bytes=None, paths=None, max_message_chars=None,
-        allow_insecure_http=None, ca_cert_pem=None, user_agent=None,
+        call_timeout=None, max_retries=None, max_response_bytes=None, request_budget=None, http2=None, paths=None,
+        max_message_chars=None, allow_insecure_http=None, ca_cert_pem=None, user_agent=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -84,6 +85,8 @@ impl Core {
         call_timeout: Option<&Bound<'_, PyAny>>,
         max_retries: Option<&Bound<'_, PyAny>>,
         max_response_bytes: Option<&Bound<'_, PyAny>>,
+        request_budget: Option<&Bound<'_, PyAny>>,
+        http2: Option<String>,
         paths: Option<HashMap<String, String>>,
         max_message_chars: Option<&Bound<'_, PyAny>>,
         allow_insecure_http: Option<bool>,
@@ -110,6 +113,8 @@ impl Core {
             allow_insecure_http,
             ca_cert_pem,
             user_agent_suffix: user_agent,
+            request_budget: opt_count(py, "request_budget", request_budget, u32::MAX.into())?,
+            http2,
         };
         let client = py.detach(|| omi_push_ffi::options::client(options)).py_err(py)?;
         let base_url = client.config().base_url().to_string();

@@ -7,6 +7,7 @@ mod error;
 mod logging;
 mod outbox;
 mod runtime;
+mod stepup;
 mod testing;
 mod types;
 
@@ -25,6 +26,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.py().import("os")?.call_method("register_at_fork", (), Some(&kwargs))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Core>()?;
+    m.add_class::<stepup::StepUpCore>()?;
     m.add_class::<types::Device>()?;
     m.add_class::<types::PushTicket>()?;
     m.add_class::<types::Status>()?;

@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterator, Tuple
 
 import pytest
 
-from omi_push import Client
+from omi_push import Client, StepUp
 from omi_push.testing import Simulator
 
 from conftest import HERE, readme_path, run_script
@@ -60,6 +60,7 @@ def env(sim: Simulator) -> Iterator[Dict[str, str]]:
         "OMI_CLIENT_ID": sim.client_id,
         "OMI_CLIENT_SECRET": sim.client_secret,
         "FLASK_SECRET_KEY": "test-only",
+        "STEP_UP_KEY": "readme-step-up-key-0123456789abcdef0123",
     }
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
@@ -95,12 +96,32 @@ def test_flask_example(sim: Simulator, env: Dict[str, str]) -> None:
         s["user_id"] = "user-1"
     assert web.post("/payment-method/step-up").json == {"status": "sent"}
     [push] = sim.pushes()
+    with web.session_transaction() as s:
+        replayed = dict(s)  # the session cookie as the browser held it, challenge included
     sim.approve(push.nonce, after=0.2)
     response = web.post("/payment-method/step-up/wait")
-    assert response.status_code == 200 and response.json == {"status": "confirmed"}
+    assert response.status_code == 200 and response.json == {"status": "approved"}
     with web.session_transaction() as s:
         assert s["stepped_up"] is True and "step_up" not in s
 
+    # Replaying the old cookie (the approved challenge) does not pass step-up again.
+    with web.session_transaction() as s:
+        s.clear()
+        s.update(replayed)
+    sim.clear_log()
+    assert web.post("/payment-method/step-up/wait").status_code == 403
+    # Nor does another user's challenge copied into mallory's session.
+    sim.add_user("mallory", ["mallory-phone"])
+    other = StepUp(module.omi, env["STEP_UP_KEY"], min_gap=0).begin("user-1", module.ACTION, "Confirm")
+    sim.approve(other.nonce)
+    with web.session_transaction() as s:
+        s.update({"user_id": "mallory", "step_up": other.text})
+    assert web.post("/payment-method/step-up/wait").status_code == 403
+    assert sim.count("confirmation", "GET") == 0  # both refused before any request
+
+    with web.session_transaction() as s:
+        s["user_id"] = "user-2"
+    sim.add_user("user-2", ["dev-3"])
     assert web.post("/payment-method/step-up").status_code == 200
     sim.reject(sim.pushes()[-1].nonce)
     assert web.post("/payment-method/step-up/wait").status_code == 403
@@ -119,10 +140,9 @@ def test_gunicorn_hooks_end_waits_at_shutdown(sim: Simulator, env: Dict[str, str
     """The Flask app under gunicorn's gthread worker with the README's config: a request
     waiting (up to 60 s) does not hold the shutdown, whether graceful (SIGTERM) or quick."""
     flask_app = load("flask_app")
-    with sim.client() as c:
-        ticket = c.send_push("user-1", "Confirm the change of your payment method")
+    challenge = flask_app.step_up.begin("user-1", flask_app.ACTION, "Confirm the change of your payment method")
     signer = flask_app.app.session_interface.get_signing_serializer(flask_app.app)
-    cookie = signer.dumps({"user_id": "user-1", "step_up": str(ticket)})
+    cookie = signer.dumps({"user_id": "user-1", "step_up": challenge.text})
     flask_app.omi.close()
     port = free_port()
     server = subprocess.Popen(
@@ -176,11 +196,14 @@ def test_fastapi_example(sim: Simulator, env: Dict[str, str]) -> None:
 
     module = load("fastapi_app")
     sim.set_auto_respond("approve", delay=0.2)
+    sim.add_user("user-2", ["dev-3"])
     with TestClient(module.app) as web:
         ok = web.post("/transfers/t-1/confirm", params={"user_id": "user-1"})
-        assert ok.status_code == 200 and ok.json() == {"transfer_id": "t-1", "status": "confirmed"}
+        assert ok.status_code == 200 and ok.json() == {"transfer_id": "t-1", "status": "approved"}
+        # The default throttle: at most one push to a user per 10 s.
+        assert web.post("/transfers/t-4/confirm", params={"user_id": "user-1"}).status_code == 429
         sim.set_auto_respond("reject", delay=0.1)
-        denied = web.post("/transfers/t-2/confirm", params={"user_id": "user-1"})
+        denied = web.post("/transfers/t-2/confirm", params={"user_id": "user-2"})
         assert denied.status_code == 403 and "rejected" in denied.json()["detail"]
         assert web.post("/transfers/t-3/confirm", params={"user_id": "nobody"}).status_code == 404
     assert module.omi.closed  # the lifespan closed it

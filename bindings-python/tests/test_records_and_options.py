@@ -88,6 +88,20 @@ def test_call_timeout_bounds_a_call_with_its_retries(sim: Simulator) -> None:
         assert c.list_devices("user-1")
 
 
+def test_request_budget_spaces_the_requests(sim: Simulator) -> None:
+    with sim.client(request_budget=10, http2="never") as c:
+        started = time.monotonic()
+        for _ in range(6):
+            c.list_devices("user-1")
+        took = time.monotonic() - started
+    assert took >= 0.4, took  # 6 requests (and a token) at 10 a second
+    with sim.client(http2="never") as c:
+        started = time.monotonic()
+        for _ in range(6):
+            c.list_devices("user-1")
+        assert time.monotonic() - started < 0.4
+
+
 def test_bad_new_options_are_config_errors() -> None:
     from omi_push import ConfigError
 
@@ -97,3 +111,7 @@ def test_bad_new_options_are_config_errors() -> None:
         Client("http://127.0.0.1:9", client_id="a", client_secret="b", max_response_bytes=True)
     with pytest.raises(ValueError):
         Client("http://127.0.0.1:9", client_id="a", client_secret="b", call_timeout=-1)
+    with pytest.raises(ConfigError, match="http2"):
+        Client("http://127.0.0.1:9", client_id="a", client_secret="b", http2="sometimes")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="request_budget"):
+        Client("http://127.0.0.1:9", client_id="a", client_secret="b", request_budget=-1)

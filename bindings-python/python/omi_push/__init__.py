@@ -18,6 +18,7 @@ simulator for your own tests. Library events go to the ``logging`` logger ``omi_
 
 from ._native import Device, Outcome, PushTicket, Status, __version__, generate_nonce
 from ._client import AsyncClient, Client, Seconds
+from ._stepup import AsyncStepUp, Challenge, Key, StepUp, Verdict
 from .errors import (
     AlreadyUsedError,
     AuthenticationError,
@@ -48,6 +49,11 @@ __all__ = [
     "Status",
     "Outcome",
     "Seconds",
+    "StepUp",
+    "AsyncStepUp",
+    "Challenge",
+    "Verdict",
+    "Key",
     "generate_nonce",
     "OmiError",
     "InvalidArgumentError",

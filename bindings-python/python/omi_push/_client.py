@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from types import TracebackType
-from typing import List, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import List, Literal, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _native
 from ._native import Device, Outcome, PushTicket, Status
@@ -47,6 +47,8 @@ class _BaseClient:
         call_timeout: Optional[Seconds] = None,
         max_retries: Optional[int] = None,
         max_response_bytes: Optional[int] = None,
+        request_budget: Optional[int] = None,
+        http2: Optional[Literal["auto", "always", "never"]] = None,
         paths: Optional[Mapping[str, str]] = None,
         max_message_chars: Optional[int] = None,
         allow_insecure_http: Optional[bool] = None,
@@ -75,6 +77,10 @@ class _BaseClient:
             max_response_bytes: Largest response body accepted from the server, in bytes
                 (default 256 KiB);
                 a bigger one is a ``ProtocolError``.
+            request_budget: Most requests a second for the whole client (all its calls and
+                waits share it, each request taking the next evenly spaced slot); default
+                none.
+            http2: ``"auto"`` (default), ``"always"`` or ``"never"``.
             paths: Endpoint path overrides: keys ``devices``, ``push_device``, ``push_all``,
                 ``confirmation``, ``confirmation_query``.
             max_message_chars: Longest push message accepted (default 1024).
@@ -101,6 +107,8 @@ class _BaseClient:
             call_timeout=call_timeout,
             max_retries=max_retries,
             max_response_bytes=max_response_bytes,
+            request_budget=request_budget,
+            http2=http2,
             paths=dict(paths) if paths is not None else None,
             max_message_chars=max_message_chars,
             allow_insecure_http=allow_insecure_http,

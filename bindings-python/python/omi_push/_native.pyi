@@ -5,6 +5,7 @@ from typing import Any, Awaitable, Dict, List, Literal, Optional, Sequence, Unio
 
 _Seconds = Union[float, timedelta]
 _Nonce = Union[str, "PushTicket"]
+_Verdict = Literal["pending", "approved", "rejected", "expired"]
 
 __version__: str
 
@@ -136,6 +137,8 @@ class Core:
         call_timeout: Optional[_Seconds] = ...,
         max_retries: Optional[int] = ...,
         max_response_bytes: Optional[int] = ...,
+        request_budget: Optional[int] = ...,
+        http2: Optional[str] = ...,
         paths: Optional[Dict[str, str]] = ...,
         max_message_chars: Optional[int] = ...,
         allow_insecure_http: Optional[bool] = ...,
@@ -165,6 +168,38 @@ class Core:
     def wait_for_confirmation_async(
         self, nonce: _Nonce, *, timeout: Optional[_Seconds] = ..., poll_interval: Optional[_Seconds] = ...
     ) -> Awaitable[Outcome]: ...
+
+@final
+class StepUpCore:
+    """The native step-up behind ``StepUp`` and ``AsyncStepUp``."""
+
+    def __init__(self, core: Core, keys: List[bytes], options_json: str) -> None: ...
+    def devices(self, user_id: str) -> List[Device]: ...
+    def devices_async(self, user_id: str) -> Awaitable[List[Device]]: ...
+    def begin(self, user_id: str, action: str, message: str, *, device_id: Optional[str] = ...) -> str: ...
+    def begin_async(
+        self, user_id: str, action: str, message: str, *, device_id: Optional[str] = ...
+    ) -> Awaitable[str]: ...
+    def check(self, challenge: str, user_id: str, action: str) -> _Verdict: ...
+    def check_async(self, challenge: str, user_id: str, action: str) -> Awaitable[_Verdict]: ...
+    def wait(
+        self,
+        challenge: str,
+        user_id: str,
+        action: str,
+        *,
+        timeout: Optional[_Seconds] = ...,
+        poll_interval: Optional[_Seconds] = ...,
+    ) -> _Verdict: ...
+    def wait_async(
+        self,
+        challenge: str,
+        user_id: str,
+        action: str,
+        *,
+        timeout: Optional[_Seconds] = ...,
+        poll_interval: Optional[_Seconds] = ...,
+    ) -> Awaitable[_Verdict]: ...
 
 @final
 class SimHandle:
