@@ -327,6 +327,13 @@ export declare class StepUp {
   /** One poll. */
   check(challenge: string | Challenge, options: CheckOptions): Promise<Verdict>
   checkSync(challenge: string | Challenge, options: CheckOptions): Verdict
+  /**
+   * Spends an approval once, without a request (for a route guard: the status route approves
+   * with `check`/`wait`, the protected route redeems). `true` the first time after an approval
+   * within `maxAgeMs`; `false` when never approved or too old; {@link AlreadyUsedError} after.
+   */
+  redeem(challenge: string | Challenge, options: CheckOptions): Promise<boolean>
+  redeemSync(challenge: string | Challenge, options: CheckOptions): boolean
   /** Waits until a final verdict, the timeout (`pending`) or the challenge's expiry (`expired`). */
   wait(challenge: string | Challenge, options: StepUpWaitOptions): Promise<Verdict>
   /** The blocking form of {@link StepUp.wait} (blocks the event loop: scripts, CLIs, workers). */

@@ -1,5 +1,5 @@
 // Compile-time checks of the public types (type-checked with the examples, never run).
-import { CancelledError, Client, Device, OmiError, Outcome, OutcomeKind, PushTicket, RateLimitedError, Status } from 'omi-push'
+import { CancelledError, Challenge, Client, ClientOptions, Device, OmiError, OmiEvent, Outcome, OutcomeKind, PushTicket, RateLimitedError, Status, StepUp, ThrottledError, Verdict } from 'omi-push'
 import { Simulator, SimLogEntry } from 'omi-push/testing'
 
 export async function typeTests(client: Client, sim: Simulator, ticket: PushTicket): Promise<void> {
@@ -40,6 +40,35 @@ export async function typeTests(client: Client, sim: Simulator, ticket: PushTick
     if (err instanceof OmiError) {
       const retryable: boolean = err.retryable
       void retryable
+    }
+  }
+}
+
+export async function stepUpTypeTests(client: Client): Promise<void> {
+  const stepUp = new StepUp(client, { keys: ['k'.repeat(32), new Uint8Array(32)], store: 'memory', maxAgeMs: 60_000 })
+  const challenge: Challenge = await stepUp.begin({ userId: 'u', action: 'pay', message: 'ok?' })
+  const verdict: Verdict = await stepUp.check(challenge, { userId: 'u', action: 'pay' })
+  const waited: Verdict = await stepUp.wait(challenge.text, { userId: 'u', action: 'pay', timeoutMs: 1, signal: AbortSignal.timeout(1) })
+  const blocking: Verdict = stepUp.waitSync(challenge, { userId: 'u', action: 'pay', timeoutMs: 1 })
+  const redeemed: boolean = await stepUp.redeem(challenge, { userId: 'u', action: 'pay' })
+  const status: Status = client.confirmationStatusSync(challenge.nonce)
+  const final: boolean = status.isFinal
+  const events: ClientOptions = { baseUrl: 'https://t', onEvent: (e: OmiEvent) => void (e.event === 'wait' ? e.outcome : e.event) }
+  void [verdict, waited, blocking, redeemed, final, events]
+  // @ts-expect-error verdicts are a closed set
+  const bad: Verdict = 'confirmed'
+  void bad
+  // @ts-expect-error check needs the user and the action of the request
+  await stepUp.check(challenge, { userId: 'u' })
+  // @ts-expect-error keys are strings or bytes
+  new StepUp(client, { keys: 42 })
+  try {
+    await stepUp.begin({ userId: 'u', action: 'pay', message: 'again' })
+  } catch (err) {
+    if (err instanceof ThrottledError) {
+      const code: 'OMI_THROTTLED' = err.code
+      const ms: number | undefined = err.retryAfterMs
+      void [code, ms]
     }
   }
 }

@@ -148,6 +148,24 @@ class StepUp {
   }
 
   /**
+   * Spends an approval once, without a request — for a route guard: the waiting page's status
+   * route approves (`check`/`wait`), the protected route redeems. `true` the first time after
+   * an approval (within `maxAgeMs`); `false` when it was never approved or is too old; an
+   * `AlreadyUsedError` when it was redeemed before.
+   */
+  redeem(challenge, options) {
+    const text = challengeText(challenge)
+    const [userId, action] = who(options, CHECK_KEYS)
+    return this.#native.redeem(text, userId, action).catch(rethrow)
+  }
+
+  redeemSync(challenge, options) {
+    const text = challengeText(challenge)
+    const [userId, action] = who(options, CHECK_KEYS)
+    return sync(() => this.#native.redeemSync(text, userId, action))
+  }
+
+  /**
    * Waits until a final verdict, `timeoutMs` (then `'pending'`) or the challenge's expiry (then
    * `'expired'`). An aborted `signal` rejects with a `CancelledError` and stops polling.
    */

@@ -43,6 +43,11 @@ impl NativeStepUp {
         Box::pin(async move { su.check(&challenge, &user_id, &action).await.map(|v| v.as_str()) })
     }
 
+    fn redeem_call(&self, challenge: String, user_id: String, action: String) -> Call<bool> {
+        let su = self.inner.clone();
+        Box::pin(async move { su.redeem(&challenge, &user_id, &action).await })
+    }
+
     fn wait_call(
         &self,
         challenge: String,
@@ -117,6 +122,16 @@ impl NativeStepUp {
     #[napi(catch_unwind)]
     pub fn check_sync(&self, env: Env, challenge: String, user_id: String, action: String) -> Result<Value> {
         block(&env, self.check_call(challenge, user_id, action))
+    }
+
+    #[napi(catch_unwind, ts_return_type = "Promise<boolean>")]
+    pub fn redeem<'env>(&self, env: &'env Env, challenge: String, user_id: String, action: String) -> Result<Object<'env>> {
+        promise(env, self.redeem_call(challenge, user_id, action))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn redeem_sync(&self, env: Env, challenge: String, user_id: String, action: String) -> Result<Value> {
+        block(&env, self.redeem_call(challenge, user_id, action))
     }
 
     /// The promise rejects with a `cancelled` error once `cancel` fires.

@@ -108,6 +108,22 @@ for (const store of STORES) {
     assert.equal(gap.sim.pushes().length, 1)
   })
 
+  test(`[${store}] redeem spends an approval once, with no request`, async (t) => {
+    const { sim, stepUp } = await stepUpSetup(t, store)
+    const challenge = await stepUp.begin({ ...ALICE, message: 'guard' })
+    sim.clearLog()
+    assert.equal(await stepUp.redeem(challenge, ALICE), false, 'not approved yet')
+    assert.equal(sim.requestLog().length, 0)
+    sim.approve(challenge.nonce)
+    assert.equal(await stepUp.check(challenge, ALICE), 'approved')
+    sim.clearLog()
+    assert.equal(await stepUp.redeem(challenge.text, ALICE), true)
+    await assert.rejects(stepUp.redeem(challenge, ALICE), omi.AlreadyUsedError)
+    assert.throws(() => stepUp.redeemSync(challenge, ALICE), omi.AlreadyUsedError)
+    await assert.rejects(stepUp.redeem(challenge, { userId: 'mallory', action: ALICE.action }), omi.ChallengeMismatchError)
+    assert.equal(sim.requestLog().length, 0, 'redeem makes no request')
+  })
+
   test(`[${store}] a rejected or expired push gives its verdict; a wait past its timeout is pending`, async (t) => {
     const { sim, stepUp } = await stepUpSetup(t, store)
     const rejected = await stepUp.begin({ ...ALICE, message: 'no' })
