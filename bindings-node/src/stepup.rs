@@ -125,7 +125,13 @@ impl NativeStepUp {
     }
 
     #[napi(catch_unwind, ts_return_type = "Promise<boolean>")]
-    pub fn redeem<'env>(&self, env: &'env Env, challenge: String, user_id: String, action: String) -> Result<Object<'env>> {
+    pub fn redeem<'env>(
+        &self,
+        env: &'env Env,
+        challenge: String,
+        user_id: String,
+        action: String,
+    ) -> Result<Object<'env>> {
         promise(env, self.redeem_call(challenge, user_id, action))
     }
 
