@@ -130,19 +130,19 @@ function sync(fn) {
   }
 }
 
+/** A client's native half, for the StepUp class of this package only. */
+let nativeOf
+
 /**
  * An OMI push client. One client serves a whole application: every call shares its token
  * cache, connection pool and rate-limit state. Nothing it shows (`inspect`, `JSON.stringify`,
  * errors) ever contains the client secret or a token.
  */
-let nativeOf
-
 class Client {
   #native
   #label
 
   static {
-    // For the StepUp class of this package only.
     nativeOf = (client) => client.#native
   }
 
@@ -226,7 +226,7 @@ class Client {
 
 /** A fresh nonce: 144 bits from the OS random generator, base64url (24 characters). */
 function generateNonce() {
-  return native.generateNonce()
+  return sync(() => native.generateNonce())
 }
 
 module.exports = { Client, generateNonce, CLIENT_OPTIONS, coreOptions, cancellable, sync, waitOptions, nativeOf: (c) => nativeOf(c) }
