@@ -57,12 +57,16 @@ pub const START_NOT_INITIALISED: i32 = 3;
 /// The call panicked before the task started.
 pub const START_PANIC: i32 = 4;
 
-/// Operation codes (the Kotlin façade's `FastPath.OP_...`), with their arguments in order.
-const OP_LIST_DEVICES: i32 = 1; // user_id: String
-const OP_SEND_PUSH: i32 = 2; // user_id: String, device_id: Option<String>, message: String, nonce: Option<String>
-const OP_CONFIRMATION_STATUS: i32 = 3; // nonce: String
-const OP_WAIT: i32 = 4; // nonce: String, timeout_ms: Option<f64>, poll_interval_ms: Option<f64>
-const OP_TESTING_PANIC: i32 = 99; // message: String (this binding's tests: a task that panics)
+/// Operation codes (the Kotlin façade's `FastPath.Op`s); their arguments are the types read in
+/// [`work`], in order. FastPathProtocolTest (Kotlin) reads this file and fails when the codes,
+/// argument types or result types of the two sides disagree.
+const OP_LIST_DEVICES: i32 = 1;
+const OP_SEND_PUSH: i32 = 2;
+const OP_CONFIRMATION_STATUS: i32 = 3;
+const OP_WAIT: i32 = 4;
+/// This binding's tests: a task that panics. Not in release builds.
+#[cfg(debug_assertions)]
+const OP_TESTING_PANIC: i32 = 99;
 
 static COMPLETION: RwLock<Option<Completion>> = RwLock::new(None);
 static CLIENTS: LazyLock<RwLock<HashMap<i64, Client>>> = LazyLock::new(Default::default);
@@ -191,6 +195,7 @@ fn work(client: Client, op: i32, mut args: &[u8]) -> Option<Work> {
                 }
             })
         }
+        #[cfg(debug_assertions)]
         OP_TESTING_PANIC => {
             let message: String = read(a)?;
             Box::pin(async move { panic!("{message}") })

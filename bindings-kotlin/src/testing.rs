@@ -34,13 +34,15 @@ impl NativeSimulator {
 }
 
 /// For this binding's own tests: proves that a Rust panic reaches the JVM as an exception
-/// instead of aborting the process.
+/// instead of aborting the process. Not in release builds.
+#[cfg(debug_assertions)]
 #[uniffi::export]
 pub fn testing_panic(message: String) {
     panic!("{message}");
 }
 
-/// The same inside a future awaited by a coroutine.
+/// The same inside a future awaited by a coroutine. Not in release builds.
+#[cfg(debug_assertions)]
 #[uniffi::export]
 pub async fn testing_panic_async(message: String) {
     panic!("{message}");

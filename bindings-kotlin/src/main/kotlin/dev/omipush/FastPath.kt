@@ -5,7 +5,14 @@ import com.sun.jna.CallbackThreadInitializer
 import com.sun.jna.Native
 import com.sun.jna.Pointer
 import dev.omipush.ffi.FfiConverter
+import dev.omipush.ffi.FfiConverterOptionalDouble
+import dev.omipush.ffi.FfiConverterOptionalString
+import dev.omipush.ffi.FfiConverterSequenceTypeNativeDevice
+import dev.omipush.ffi.FfiConverterString
 import dev.omipush.ffi.FfiConverterTypeNativeError
+import dev.omipush.ffi.FfiConverterTypeNativeOutcome
+import dev.omipush.ffi.FfiConverterTypeNativeStatus
+import dev.omipush.ffi.FfiConverterTypeNativeTicket
 import dev.omipush.ffi.uniffiEnsureInitialized
 import java.nio.ByteBuffer
 import java.util.concurrent.ConcurrentHashMap
@@ -23,17 +30,36 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * Cancelling the coroutine aborts the native task, which then delivers nothing.
  */
 internal object FastPath {
-    const val OP_LIST_DEVICES = 1
-    const val OP_SEND_PUSH = 2
-    const val OP_CONFIRMATION_STATUS = 3
-    const val OP_WAIT = 4
-    const val OP_TESTING_PANIC = 99
+    /**
+     * An operation of `src/fast.rs`: its code, the converter of its result and those of its
+     * arguments, in order. FastPathProtocolTest reads `src/fast.rs` and fails when the two sides
+     * disagree on any of them.
+     */
+    class Op<T>(val code: Int, val result: FfiConverter<T, *>, vararg val args: FfiConverter<*, *>)
 
-    private const val STATUS_OK = 0
-    private const val STATUS_ERROR = 1
+    val LIST_DEVICES = Op(1, FfiConverterSequenceTypeNativeDevice, FfiConverterString)
+    val SEND_PUSH = Op(
+        2,
+        FfiConverterTypeNativeTicket,
+        FfiConverterString, // user_id
+        FfiConverterOptionalString, // device_id
+        FfiConverterString, // message
+        FfiConverterOptionalString, // nonce
+    )
+    val CONFIRMATION_STATUS = Op(3, FfiConverterTypeNativeStatus, FfiConverterString)
+    val WAIT = Op(
+        4,
+        FfiConverterTypeNativeOutcome,
+        FfiConverterString, // nonce
+        FfiConverterOptionalDouble, // timeout_ms
+        FfiConverterOptionalDouble, // poll_interval_ms
+    )
 
-    private const val START_OK = 0
-    private const val START_CLOSED = 1
+    const val STATUS_OK = 0
+    const val STATUS_ERROR = 1
+
+    const val START_OK = 0
+    const val START_CLOSED = 1
 
     /** Pending operations by id: the raw result goes to their continuation. */
     private val pending = ConcurrentHashMap<Long, CancellableContinuation<Result>>()
@@ -77,30 +103,24 @@ internal object FastPath {
     /** Native tasks started and not yet ended or aborted (for tests). */
     fun running(): Long = omi_kt_running()
 
-    /** Serialises the arguments the way the generated uniffi code does. */
-    class Args {
-        private val parts = ArrayList<Pair<FfiConverter<Any?, *>, Any?>>(4)
-
-        @Suppress("UNCHECKED_CAST")
-        fun <T> add(converter: FfiConverter<T, *>, value: T): Args = apply {
-            parts.add((converter as FfiConverter<Any?, *>) to value)
-        }
-
-        fun bytes(): ByteArray {
-            var size = 0L
-            for ((c, v) in parts) size += c.allocationSize(v).toLong()
-            val buf = ByteBuffer.allocate(size.toInt())
-            for ((c, v) in parts) c.write(v, buf)
-            return buf.array().copyOf(buf.position())
-        }
+    /** Serialises [values] with the converters of [op], the way the generated uniffi code does. */
+    @Suppress("UNCHECKED_CAST")
+    private fun bytes(op: Op<*>, values: Array<out Any?>): ByteArray {
+        check(values.size == op.args.size) { "operation ${op.code} takes ${op.args.size} arguments, not ${values.size}" }
+        val converters = op.args as Array<FfiConverter<Any?, *>>
+        var size = 0L
+        for (i in values.indices) size += converters[i].allocationSize(values[i]).toLong()
+        val buf = ByteBuffer.allocate(size.toInt())
+        for (i in values.indices) converters[i].write(values[i], buf)
+        return buf.array().copyOf(buf.position())
     }
 
     /**
-     * Runs operation [op] of the native client [clientId] and reads its result with [converter].
+     * Runs operation [op] of the native client [clientId] with [values] and reads its result.
      * Errors arrive as [OmiException]s; a closed client throws [IllegalStateException].
      */
-    suspend fun <T> call(clientId: Long, op: Int, args: Args, converter: FfiConverter<T, *>): T {
-        val bytes = args.bytes()
+    suspend fun <T> call(clientId: Long, op: Op<T>, vararg values: Any?): T {
+        val bytes = bytes(op, values)
         val id = nextId.incrementAndGet()
         val result = suspendCancellableCoroutine { cont ->
             pending[id] = cont
@@ -108,7 +128,7 @@ internal object FastPath {
                 pending.remove(id)
                 omi_kt_cancel(id)
             }
-            when (val rc = omi_kt_start(clientId, op, id, bytes, bytes.size)) {
+            when (val rc = omi_kt_start(clientId, op.code, id, bytes, bytes.size)) {
                 START_OK -> if (cont.isCancelled) omi_kt_cancel(id) // cancelled before the task existed
                 else -> {
                     pending.remove(id)
@@ -121,7 +141,7 @@ internal object FastPath {
         }
         val buf = ByteBuffer.wrap(result.payload)
         return when (result.status) {
-            STATUS_OK -> converter.read(buf)
+            STATUS_OK -> op.result.read(buf)
             STATUS_ERROR -> throw FfiConverterTypeNativeError.read(buf).toOmi()
             else -> throw ErrorFields.internal(String(result.payload, Charsets.UTF_8))
         }

@@ -34,13 +34,15 @@ import kotlinx.coroutines.future.future
  * Thread-safe; make one per configuration and share it. Close it when done.
  */
 class OmiClient(config: OmiConfig) : AutoCloseable {
-    private val baseUrl = config.baseUrl
+    private val baseUrl = arg(config, "config").baseUrl
     private val clientId = config.clientId
+    @get:JvmSynthetic
     internal val inner: NativeClient = native {
         NativeClient(config.toNative(), config.clientSecret, config.accessToken, EventSink.of(config.eventListener))
     }
     private val closed = AtomicBoolean(false)
     /** This client's id on the completion path ([FastPath]). */
+    @get:JvmSynthetic
     internal val fastId: Long = inner.fastId()
 
     /** Runs the `...Async` forms; cancelled by [close]. */
@@ -55,83 +57,82 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
 
     /** Lists the user's enrolled devices. */
     suspend fun listDevices(userId: String): List<Device> =
-        call(FastPath.OP_LIST_DEVICES, FastPath.Args().add(FfiConverterString, userId), FfiConverterSequenceTypeNativeDevice)
-            .map { it.toPublic() }
+        call(FastPath.LIST_DEVICES, arg(userId, "user_id")).map { it.toPublic() }
 
     /**
      * Sends a push to one device, or to all of the user's devices when [deviceId] is `null`.
      * Without a [nonce], a fresh one is generated. The request is never sent twice.
      */
-    suspend fun sendPush(userId: String, message: String, deviceId: String? = null, nonce: String? = null): PushTicket {
-        val args = FastPath.Args()
-            .add(FfiConverterString, userId)
-            .add(FfiConverterOptionalString, deviceId)
-            .add(FfiConverterString, message)
-            .add(FfiConverterOptionalString, nonce)
-        return call(FastPath.OP_SEND_PUSH, args, FfiConverterTypeNativeTicket).toPublic()
-    }
+    suspend fun sendPush(userId: String, message: String, deviceId: String? = null, nonce: String? = null): PushTicket =
+        call(FastPath.SEND_PUSH, arg(userId, "user_id"), deviceId, arg(message, "message"), nonce).toPublic()
 
     /** Reads the confirmation state once. */
     suspend fun confirmationStatus(nonce: String): Status =
-        call(FastPath.OP_CONFIRMATION_STATUS, FastPath.Args().add(FfiConverterString, nonce), FfiConverterTypeNativeStatus)
-            .toPublic()
+        call(FastPath.CONFIRMATION_STATUS, arg(nonce, "nonce")).toPublic()
 
     /**
      * Polls until the push is confirmed, rejected or expired, or [timeout] passes (then the
      * outcome is [OutcomeKind.TIMED_OUT]). `null` takes the configured defaults. Cancellable:
      * cancelling the coroutine (or `withTimeout`) stops the polling at once.
      */
-    suspend fun waitForConfirmation(nonce: String, timeout: Duration? = null, pollInterval: Duration? = null): Outcome {
-        val args = FastPath.Args()
-            .add(FfiConverterString, nonce)
-            .add(FfiConverterOptionalDouble, timeout?.toMillis())
-            .add(FfiConverterOptionalDouble, pollInterval?.toMillis())
-        return call(FastPath.OP_WAIT, args, FfiConverterTypeNativeOutcome).toPublic()
-    }
+    suspend fun waitForConfirmation(nonce: String, timeout: Duration? = null, pollInterval: Duration? = null): Outcome =
+        call(FastPath.WAIT, arg(nonce, "nonce"), timeout?.toMillis(), pollInterval?.toMillis()).toPublic()
 
     /**
      * The suspend functions go through [FastPath] (one native call to start, one callback with
      * the result), which is much cheaper per call than uniffi's generated async functions.
      */
-    private suspend fun <T> call(op: Int, args: FastPath.Args, converter: FfiConverter<T, *>): T {
+    private suspend fun <T> call(op: FastPath.Op<T>, vararg values: Any?): T {
         client()
-        return FastPath.call(fastId, op, args, converter)
+        return offNativeThreads { FastPath.call(fastId, op, *values) }
     }
 
     /** [waitForConfirmation] for a [ticket]. */
     suspend fun waitForConfirmation(ticket: PushTicket, timeout: Duration? = null, pollInterval: Duration? = null): Outcome =
-        waitForConfirmation(ticket.nonce, timeout, pollInterval)
+        waitForConfirmation(arg(ticket, "ticket").nonce, timeout, pollInterval)
 
     // ---- blocking --------------------------------------------------------------------------
 
     /** Blocking [listDevices]. */
     @Throws(OmiException::class)
     fun listDevicesBlocking(userId: String): List<Device> =
-        native { client().listDevicesBlocking(userId) }.map { it.toPublic() }
+        native { client().listDevicesBlocking(arg(userId, "user_id")) }.map { it.toPublic() }
 
     /** Blocking [sendPush]. */
     @JvmOverloads
     @Throws(OmiException::class)
     fun sendPushBlocking(userId: String, message: String, deviceId: String? = null, nonce: String? = null): PushTicket =
-        native { client().sendPushBlocking(userId, deviceId, message, nonce) }.toPublic()
+        native { client().sendPushBlocking(arg(userId, "user_id"), deviceId, arg(message, "message"), nonce) }.toPublic()
 
     /** Blocking [confirmationStatus]. */
     @Throws(OmiException::class)
     fun confirmationStatusBlocking(nonce: String): Status =
-        native { client().confirmationStatusBlocking(nonce) }.toPublic()
+        native { client().confirmationStatusBlocking(arg(nonce, "nonce")) }.toPublic()
 
     /**
      * Blocking [waitForConfirmation]; blocks the calling thread until the outcome. Interrupting
      * the thread stops the wait with [OmiException.Cancelled] (the interrupt flag stays set).
+     * Without a timeout, use the one-argument form (the configured defaults).
      */
-    fun waitForConfirmationBlocking(nonce: String, timeout: Duration? = null, pollInterval: Duration? = null): Outcome =
-        waitBlocking(nonce, timeout?.toMillis(), pollInterval?.toMillis())
+    fun waitForConfirmationBlocking(nonce: String, timeout: Duration, pollInterval: Duration? = null): Outcome =
+        waitBlocking(nonce, timeout.toMillis(), pollInterval?.toMillis())
 
-    /** Blocking wait with the configured timeout and poll interval (for Java). */
+    /** Blocking [waitForConfirmation] for a [ticket]. */
+    fun waitForConfirmationBlocking(ticket: PushTicket, timeout: Duration, pollInterval: Duration? = null): Outcome =
+        waitBlocking(arg(ticket, "ticket").nonce, timeout.toMillis(), pollInterval?.toMillis())
+
+    /** Blocking wait with the configured timeout and poll interval. */
     @Throws(OmiException::class)
     fun waitForConfirmationBlocking(nonce: String): Outcome = waitBlocking(nonce, null, null)
 
-    /** Blocking wait (for Java); a `null` value takes the configured default. */
+    /** Blocking wait for a [ticket] with the configured timeout and poll interval. */
+    @Throws(OmiException::class)
+    fun waitForConfirmationBlocking(ticket: PushTicket): Outcome = waitBlocking(arg(ticket, "ticket").nonce, null, null)
+
+    /**
+     * Blocking wait with `java.time` durations (for Java); a `null` value takes the configured
+     * default. From Kotlin, `waitForConfirmationBlocking(nonce, null)` means this form.
+     */
     @JvmOverloads
     @Throws(OmiException::class)
     fun waitForConfirmationBlocking(
@@ -140,13 +141,22 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
         pollInterval: java.time.Duration? = null,
     ): Outcome = waitBlocking(nonce, timeout?.toKotlinDuration()?.toMillis(), pollInterval?.toKotlinDuration()?.toMillis())
 
+    /** [waitForConfirmationBlocking] with `java.time` durations for a [ticket]. */
+    @JvmOverloads
+    @Throws(OmiException::class)
+    fun waitForConfirmationBlocking(
+        ticket: PushTicket,
+        timeout: java.time.Duration?,
+        pollInterval: java.time.Duration? = null,
+    ): Outcome = waitForConfirmationBlocking(arg(ticket, "ticket").nonce, timeout, pollInterval)
+
     /**
      * The wait runs on the native runtime while this thread waits in short slices, so that
      * `Thread.interrupt()` (an executor's `shutdownNow`, `Future.cancel(true)`) stops it: the
      * polling ends, the interrupt flag stays set and [OmiException.Cancelled] is thrown.
      */
     private fun waitBlocking(nonce: String, timeoutMs: Double?, pollIntervalMs: Double?): Outcome {
-        val task = native { client().startWait(nonce, timeoutMs, pollIntervalMs) }
+        val task = native { client().startWait(arg(nonce, "nonce"), timeoutMs, pollIntervalMs) }
         task.use {
             while (true) {
                 if (Thread.currentThread().isInterrupted) {
@@ -189,6 +199,15 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
     ): CompletableFuture<Outcome> =
         start { waitForConfirmation(nonce, timeout?.toKotlinDuration(), pollInterval?.toKotlinDuration()) }
 
+    /** [waitForConfirmationAsync] for a [ticket]. */
+    @JvmOverloads
+    fun waitForConfirmationAsync(
+        ticket: PushTicket,
+        timeout: java.time.Duration? = null,
+        pollInterval: java.time.Duration? = null,
+    ): CompletableFuture<Outcome> =
+        start { waitForConfirmation(arg(ticket, "ticket").nonce, timeout?.toKotlinDuration(), pollInterval?.toKotlinDuration()) }
+
     private fun <T> start(block: suspend CoroutineScope.() -> T): CompletableFuture<T> {
         client()
         return scope.future(block = block)
@@ -207,10 +226,6 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
         }
     }
 
-    private companion object {
-        /** How often a blocking wait looks at its thread's interrupt flag. */
-        const val INTERRUPT_CHECK_MS = 100.0
-    }
 
     override fun toString(): String = buildString {
         append("OmiClient(baseUrl=").append(baseUrl)
@@ -219,3 +234,6 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
         append(")")
     }
 }
+
+/** How often a blocking wait looks at its thread's interrupt flag. */
+private const val INTERRUPT_CHECK_MS = 100.0

@@ -105,8 +105,9 @@ data class OmiConfig(
     }
 
     /** Everything but the secret and the token, which travel as separate arguments. */
+    @JvmSynthetic
     internal fun toNative(): NativeOptions = NativeOptions(
-        baseUrl = baseUrl,
+        baseUrl = arg(baseUrl, "base_url"),
         clientId = clientId,
         clientAuth = clientAuth?.name?.lowercase(),
         tokenUrl = tokenUrl,
@@ -171,4 +172,5 @@ data class OmiConfig(
     }
 }
 
+@JvmSynthetic
 internal fun Duration.toMillis(): Double = toDouble(DurationUnit.MILLISECONDS)

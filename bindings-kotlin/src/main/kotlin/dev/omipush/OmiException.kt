@@ -153,6 +153,15 @@ internal class ErrorFields(
          */
         fun cancelled(message: String) = ErrorFields("cancelled", "OMI_CANCELLED", message, retryable = false).toException()
 
+        fun nullArgument(field: String) = ErrorFields(
+            "invalid_argument",
+            "OMI_INVALID_ARGUMENT",
+            "invalid argument `$field`: must not be null",
+            retryable = false,
+            field = field,
+            reason = "must not be null",
+        ).toException()
+
         fun config(message: String) = ErrorFields("config", "OMI_CONFIG", message, retryable = false).toException()
 
         fun internal(message: String, cause: Throwable? = null) =
@@ -161,6 +170,7 @@ internal class ErrorFields(
 }
 
 /** The one place where errors of the native layer become [OmiException]s. */
+@JvmSynthetic
 internal fun NativeException.toOmi(): OmiException = when (this) {
     is NativeException.Failure -> ErrorFields(
         kind = kind,
@@ -184,6 +194,7 @@ internal fun NativeException.toOmi(): OmiException = when (this) {
  * uniffi's [InternalException] (uniffi catches it at the boundary) and becomes an
  * [OmiException.Internal], like a panicked task in the core.
  */
+@JvmSynthetic
 internal inline fun <T> native(block: () -> T): T = try {
     block()
 } catch (e: NativeException) {

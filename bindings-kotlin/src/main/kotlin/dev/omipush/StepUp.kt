@@ -52,6 +52,7 @@ data class StepUpOptions @JvmOverloads constructor(
     /** Prefix of every Redis key (default `omi-push:stepup:`). */
     val storePrefix: String? = null,
 ) {
+    @JvmSynthetic
     internal fun toNative() = NativeStepUpOptions(
         maxAgeMs = maxAge?.toMillis(),
         maxUnresolved = maxUnresolved?.let {
@@ -99,14 +100,17 @@ class StepUp(client: OmiClient, keys: List<ByteArray>, options: StepUpOptions = 
     /** One signing key (bytes). */
     @JvmOverloads
     constructor(client: OmiClient, key: ByteArray, options: StepUpOptions = StepUpOptions()) :
-        this(client, listOf(key), options)
+        this(client, listOf(arg(key, "key")), options)
 
     /** One signing key (its UTF-8 bytes). */
     @JvmOverloads
     constructor(client: OmiClient, key: String, options: StepUpOptions = StepUpOptions()) :
-        this(client, listOf(key.toByteArray(Charsets.UTF_8)), options)
+        this(client, listOf(arg(key, "key").toByteArray(Charsets.UTF_8)), options)
 
-    private val inner: NativeStepUp = native { NativeStepUp(client.inner, keys.map { it.copyOf() }, options.toNative()) }
+    private val inner: NativeStepUp = native {
+        val copies = arg(keys, "keys").map { arg(it, "keys").copyOf() }
+        NativeStepUp(arg(client, "client").inner, copies, arg(options, "options").toNative())
+    }
     private val closed = AtomicBoolean(false)
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("omi-push-stepup"))
 
@@ -118,15 +122,18 @@ class StepUp(client: OmiClient, keys: List<ByteArray>, options: StepUpOptions = 
     // ---- suspend -------------------------------------------------------------------------
 
     /** The user's devices, for a picker; give the chosen id (or `null`, all devices) to [begin]. */
-    suspend fun devices(userId: String): List<Device> = native { stepUp().devices(userId) }.map { it.toPublic() }
+    suspend fun devices(userId: String): List<Device> =
+        offNativeThreads { native { stepUp().devices(arg(userId, "user_id")) } }.map { it.toPublic() }
 
     /** Pushes [message] to [deviceId] (or all the user's devices) and returns the challenge. */
     suspend fun begin(userId: String, action: String, message: String, deviceId: String? = null): Challenge =
-        native { stepUp().begin(userId, action, deviceId, message) }.toPublic()
+        offNativeThreads {
+            native { stepUp().begin(arg(userId, "user_id"), arg(action, "action"), deviceId, arg(message, "message")) }
+        }.toPublic()
 
     /** One poll of the challenge [challenge] (its text) for [userId] and [action]. */
     suspend fun check(challenge: String, userId: String, action: String): Verdict =
-        verdict(native { stepUp().check(challenge, userId, action) })
+        verdict(offNativeThreads { native { stepUp().check(arg(challenge, "challenge"), arg(userId, "user_id"), arg(action, "action")) } })
 
     /**
      * Waits for a final verdict, at most [timeout] (then [Verdict.PENDING]) and never past the
@@ -138,7 +145,14 @@ class StepUp(client: OmiClient, keys: List<ByteArray>, options: StepUpOptions = 
         action: String,
         timeout: Duration? = null,
         pollInterval: Duration? = null,
-    ): Verdict = verdict(native { stepUp().wait(challenge, userId, action, timeout?.toMillis(), pollInterval?.toMillis()) })
+    ): Verdict = verdict(
+        offNativeThreads {
+            native {
+                val (c, u, a) = Triple(arg(challenge, "challenge"), arg(userId, "user_id"), arg(action, "action"))
+                stepUp().wait(c, u, a, timeout?.toMillis(), pollInterval?.toMillis())
+            }
+        },
+    )
 
     // ---- blocking --------------------------------------------------------------------------
 
@@ -228,9 +242,10 @@ class StepUp(client: OmiClient, keys: List<ByteArray>, options: StepUpOptions = 
 
     override fun toString(): String = if (closed.get()) "StepUp(closed)" else "StepUp"
 
-    private fun verdict(name: String) = Verdict.valueOf(name.uppercase())
+    private fun verdict(name: String): Verdict = Verdict.valueOf(name.uppercase())
 }
 
+@JvmSynthetic
 internal fun NativeChallenge.toPublic() = Challenge(
     text = text,
     userId = userId,

@@ -94,6 +94,7 @@ data class PushTicket(
     }
 }
 
+@JvmSynthetic
 internal fun NativeTicket.toPublic() = PushTicket(
     nonce = nonce,
     userId = userId,
@@ -102,10 +103,13 @@ internal fun NativeTicket.toPublic() = PushTicket(
     expiresAt = expiresAtMs?.let(Instant::ofEpochMilli),
 )
 
+@JvmSynthetic
 internal fun NativeDevice.toPublic() = Device(id, name, platform, createdAt, lastUsedAt, extra.toMap())
 
+@JvmSynthetic
 internal fun NativeStatus.toPublic() = Status(State.valueOf(state.uppercase()), raw, isFinal)
 
+@JvmSynthetic
 internal fun NativeOutcome.toPublic() = Outcome(
     kind = OutcomeKind.valueOf(kind.uppercase()),
     elapsed = elapsedMs.toDuration(DurationUnit.MILLISECONDS),

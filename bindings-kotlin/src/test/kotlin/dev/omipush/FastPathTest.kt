@@ -61,15 +61,18 @@ class FastPathTest : SimulatorTest() {
         awaitNoNativeTasks()
     }
 
+    /** Operation 99 of `src/fast.rs` (debug builds only): a task that panics with its message. */
+    private val testingPanic = FastPath.Op(99, FfiConverterString, FfiConverterString)
+
     @Test
     fun `a panic in a native task becomes an OmiException and the client goes on`() = runBlocking<Unit> {
         // Client 0 does not exist: the call is refused before any task starts.
         assertThrows<IllegalStateException> {
-            runBlocking { FastPath.call(0, FastPath.OP_TESTING_PANIC, FastPath.Args().add(FfiConverterString, "boom-fast"), FfiConverterString) }
+            runBlocking { FastPath.call(0, testingPanic, "boom-fast") }
         }
         val id = client.fastId
         val panic = assertThrows<OmiException.Internal> {
-            runBlocking { FastPath.call(id, FastPath.OP_TESTING_PANIC, FastPath.Args().add(FfiConverterString, "boom-fast"), FfiConverterString) }
+            runBlocking { FastPath.call(id, testingPanic, "boom-fast") }
         }
         assertTrue(panic.message!!.contains("boom-fast"), panic.message)
         assertEquals(1, client.listDevices("user-1").size)

@@ -101,4 +101,35 @@ class JavaUsageTest {
             assertInstanceOf(OmiException.ChallengeMismatch.class, failure.getCause());
         }
     }
+
+    @Test
+    void nullFromJavaIsAnOmiException() throws Exception {
+        try (Simulator sim = Simulator.start();
+             OmiClient client = new OmiClient(OmiConfig.builder(sim.getBaseUrl())
+                     .clientCredentials(sim.getClientId(), sim.getClientSecret()).build())) {
+            OmiException.InvalidArgument e = assertThrows(OmiException.InvalidArgument.class, () -> client.listDevicesBlocking(null));
+            assertEquals("user_id", e.getField());
+            assertEquals("message", assertThrows(OmiException.InvalidArgument.class,
+                    () -> client.sendPushBlocking("user-1", null)).getField());
+            assertEquals("nonce", assertThrows(OmiException.InvalidArgument.class,
+                    () -> client.waitForConfirmationBlocking((String) null, Duration.ofSeconds(1))).getField());
+            assertEquals("ticket", assertThrows(OmiException.InvalidArgument.class,
+                    () -> client.waitForConfirmationBlocking((PushTicket) null)).getField());
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> client.confirmationStatusAsync(null).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(OmiException.InvalidArgument.class, failed.getCause());
+            assertThrows(OmiException.InvalidArgument.class, () -> new OmiClient(null));
+            assertThrows(OmiException.InvalidArgument.class, () -> new StepUp(client, (String) null));
+            try (StepUp stepUp = new StepUp(client, "a-java-app-key-of-at-least-32-bytes-0123")) {
+                assertEquals("challenge", assertThrows(OmiException.InvalidArgument.class,
+                        () -> stepUp.checkBlocking(null, "user-1", "x")).getField());
+            }
+
+            // PushTicket overloads of the blocking and future waits.
+            PushTicket ticket = client.sendPushBlocking("user-1", "Confirm", "dev-1");
+            sim.approve(ticket.getNonce());
+            assertEquals(OutcomeKind.CONFIRMED, client.waitForConfirmationBlocking(ticket, Duration.ofSeconds(5)).getKind());
+            assertEquals(OutcomeKind.CONFIRMED, client.waitForConfirmationAsync(ticket).get(10, TimeUnit.SECONDS).getKind());
+        }
+    }
 }
