@@ -7,9 +7,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use omi_push::{Client, Config, Event, EventHook, Outcome, runtime};
+use omi_push::{Client, ClientOptions, Config, Event, EventHook, Outcome, Secret, runtime};
 
-use crate::config::NativeOptions;
 use crate::error::NativeError;
 use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket};
 
@@ -42,17 +41,23 @@ impl NativeClient {
 
 #[uniffi::export]
 impl NativeClient {
-    /// With `events`, every event of the client goes to the JVM as JSON (its SLF4J logger and
-    /// the configured listener); without, none crosses the boundary.
+    /// `options_json` is the core's `ClientOptions` record as JSON (its snake_case names, so a
+    /// new core option needs no change here), without the secret and the token, which travel
+    /// as separate arguments. With `events`, every event of the client goes to the JVM as JSON
+    /// (its SLF4J logger and the configured listener); without, none crosses the boundary.
     #[uniffi::constructor]
     pub fn new(
-        options: NativeOptions,
+        options_json: String,
         client_secret: Option<String>,
         access_token: Option<String>,
         events: Option<Arc<dyn NativeEventSink>>,
     ) -> Result<Self, NativeError> {
         crate::logging::init_from_env();
-        let mut config = Config::from_options(options.into_core(client_secret, access_token)?)?;
+        let mut options: ClientOptions =
+            serde_json::from_str(&options_json).map_err(|e| omi_push::Error::Config(format!("client options: {e}")))?;
+        options.client_secret = client_secret.map(Secret::new);
+        options.access_token = access_token.map(Secret::new);
+        let mut config = Config::from_options(options)?;
         if let Some(sink) = events {
             config =
                 config.with_event_hook(EventHook(Arc::new(move |e: &Event| sink.on_event(e.to_json().to_string()))));

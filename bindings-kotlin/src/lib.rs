@@ -9,7 +9,6 @@
 uniffi::setup_scaffolding!();
 
 mod client;
-mod config;
 mod error;
 mod fast;
 mod logging;

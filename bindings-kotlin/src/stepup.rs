@@ -1,5 +1,5 @@
 //! Step-up for the JVM: the core's `StepUp`, built from the shared options record
-//! (`omi_push_ffi::StepUpOptions`), with each operation an `async fn` (a Kotlin `suspend fun`)
+//! (`omi_push_ffi::StepUpOptions`, as JSON), with each operation an `async fn` (a Kotlin `suspend fun`)
 //! that runs on the core's runtime (`runtime::run`: cancelling the coroutine drops the future,
 //! which aborts the task and its I/O). The Kotlin façade builds the blocking and
 //! `CompletableFuture` forms on these.
@@ -12,16 +12,6 @@ use omi_push_ffi::{ChallengeRecord, StepUpOptions};
 use crate::client::NativeClient;
 use crate::error::NativeError;
 use crate::types::NativeDevice;
-
-/// `omi_push_ffi::StepUpOptions` without the keys (a separate argument).
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct NativeStepUpOptions {
-    pub max_age_ms: Option<f64>,
-    pub max_unresolved: Option<u32>,
-    pub min_gap_ms: Option<f64>,
-    pub store: Option<String>,
-    pub store_prefix: Option<String>,
-}
 
 /// `omi_push_ffi::ChallengeRecord`.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -49,14 +39,13 @@ pub struct NativeStepUp {
 
 #[uniffi::export]
 impl NativeStepUp {
+    /// `options_json` is the shared `StepUpOptions` record as JSON (snake_case, milliseconds)
+    /// without the keys, which come as bytes.
     #[uniffi::constructor]
-    pub fn new(
-        client: Arc<NativeClient>,
-        keys: Vec<Vec<u8>>,
-        options: NativeStepUpOptions,
-    ) -> Result<Self, NativeError> {
-        let NativeStepUpOptions { max_age_ms, max_unresolved, min_gap_ms, store, store_prefix } = options;
-        let options = StepUpOptions { keys, max_age_ms, max_unresolved, min_gap_ms, store, store_prefix };
+    pub fn new(client: Arc<NativeClient>, keys: Vec<Vec<u8>>, options_json: String) -> Result<Self, NativeError> {
+        let mut options: StepUpOptions = serde_json::from_str(&options_json)
+            .map_err(|e| omi_push::Error::Config(format!("step-up options: {e}")))?;
+        options.keys = keys;
         Ok(NativeStepUp { inner: options.build(client.core().clone())? })
     }
 

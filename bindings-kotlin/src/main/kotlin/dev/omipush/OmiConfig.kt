@@ -1,7 +1,5 @@
 package dev.omipush
 
-import dev.omipush.ffi.NativeOptions
-import dev.omipush.ffi.NativePaths
 import kotlin.time.Duration
 import kotlin.time.DurationUnit
 import kotlin.time.toKotlinDuration
@@ -104,33 +102,41 @@ data class OmiConfig(
         append(")")
     }
 
-    /** Everything but the secret and the token, which travel as separate arguments. */
+    /**
+     * The core's `ClientOptions` record as JSON (snake_case names, milliseconds), without the
+     * secret and the token, which travel as separate arguments. The core validates every value.
+     */
     @JvmSynthetic
-    internal fun toNative(): NativeOptions = NativeOptions(
-        baseUrl = arg(baseUrl, "base_url"),
-        clientId = clientId,
-        clientAuth = clientAuth?.name?.lowercase(),
-        tokenUrl = tokenUrl,
-        scopes = scopes,
-        requestTimeoutMs = requestTimeout?.toMillis(),
-        connectTimeoutMs = connectTimeout?.toMillis(),
-        pollIntervalMs = pollInterval?.toMillis(),
-        waitTimeoutMs = waitTimeout?.toMillis(),
-        callTimeoutMs = callTimeout?.toMillis(),
-        maxRetries = maxRetries,
-        maxResponseBytes = maxResponseBytes,
-        requestBudget = requestBudget?.let {
-            if (it < 0) throw ErrorFields.config("request_budget must not be negative")
-            it.toUInt()
-        },
-        http2 = http2?.name?.lowercase(),
-        paths = paths?.let {
-            NativePaths(it.devices, it.pushDevice, it.pushAll, it.confirmation, it.confirmationQuery)
-        },
-        maxMessageChars = maxMessageChars,
-        allowInsecureHttp = allowInsecureHttp,
-        caCertPem = caCertPem,
-        userAgentSuffix = userAgentSuffix ?: defaultUserAgent,
+    internal fun toNative(): String = Json.write(
+        mapOf(
+            "base_url" to arg(baseUrl, "base_url"),
+            "client_id" to clientId,
+            "client_auth" to clientAuth?.name?.lowercase(),
+            "token_url" to tokenUrl,
+            "scopes" to scopes,
+            "request_timeout_ms" to requestTimeout?.jsonMillis(),
+            "connect_timeout_ms" to connectTimeout?.jsonMillis(),
+            "poll_interval_ms" to pollInterval?.jsonMillis(),
+            "wait_timeout_ms" to waitTimeout?.jsonMillis(),
+            "call_timeout_ms" to callTimeout?.jsonMillis(),
+            "max_retries" to maxRetries,
+            "max_response_bytes" to maxResponseBytes,
+            "request_budget" to requestBudget,
+            "http2" to http2?.name?.lowercase(),
+            "paths" to paths?.let {
+                mapOf(
+                    "devices" to it.devices,
+                    "push_device" to it.pushDevice,
+                    "push_all" to it.pushAll,
+                    "confirmation" to it.confirmation,
+                    "confirmation_query" to it.confirmationQuery,
+                ).filterValues { v -> v != null }
+            },
+            "max_message_chars" to maxMessageChars,
+            "allow_insecure_http" to allowInsecureHttp,
+            "ca_cert_pem" to caCertPem,
+            "user_agent_suffix" to (userAgentSuffix ?: defaultUserAgent),
+        ).filterValues { it != null },
     )
 
     /** A builder for Java callers (and anyone who prefers one). */
@@ -174,3 +180,6 @@ data class OmiConfig(
 
 @JvmSynthetic
 internal fun Duration.toMillis(): Double = toDouble(DurationUnit.MILLISECONDS)
+
+/** Milliseconds for JSON, which has no infinity: an infinite duration is one the core refuses as too long. */
+private fun Duration.jsonMillis(): Double = toMillis().let { if (it.isInfinite()) (if (it > 0) 1e300 else -1e300) else it }

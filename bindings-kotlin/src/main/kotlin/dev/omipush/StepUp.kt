@@ -2,7 +2,6 @@ package dev.omipush
 
 import dev.omipush.ffi.NativeChallenge
 import dev.omipush.ffi.NativeStepUp
-import dev.omipush.ffi.NativeStepUpOptions
 import java.time.Instant
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicBoolean
@@ -52,16 +51,16 @@ data class StepUpOptions @JvmOverloads constructor(
     /** Prefix of every Redis key (default `omi-push:stepup:`). */
     val storePrefix: String? = null,
 ) {
+    /** The shared `StepUpOptions` record as JSON (the core checks every value). */
     @JvmSynthetic
-    internal fun toNative() = NativeStepUpOptions(
-        maxAgeMs = maxAge?.toMillis(),
-        maxUnresolved = maxUnresolved?.let {
-            if (it < 0) throw ErrorFields.config("max_unresolved must not be negative")
-            it.toUInt()
-        },
-        minGapMs = minGap?.toMillis(),
-        store = store,
-        storePrefix = storePrefix,
+    internal fun toNative(): String = Json.write(
+        mapOf(
+            "max_age_ms" to maxAge?.toMillis(),
+            "max_unresolved" to maxUnresolved,
+            "min_gap_ms" to minGap?.toMillis(),
+            "store" to store,
+            "store_prefix" to storePrefix,
+        ).filterValues { it != null },
     )
 
     /** A builder for Java callers. */
