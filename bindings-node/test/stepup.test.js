@@ -215,3 +215,26 @@ test('Redis stopped mid-run: StoreUnavailableError, never approved', async (t) =
   await assert.rejects(stepUp.begin({ ...ALICE, message: 'after the crash' }), omi.StoreUnavailableError)
   assert.deepEqual(verdicts, [], 'never approved (nor any verdict) without the store')
 })
+
+test('two processes share one Redis: 200 concurrent checks of one approved challenge give exactly 1 approval', async (t) => {
+  const { sim, client } = await setup(t)
+  const store = storeUrl('redis')
+  const prefix = `node-two-processes:${generateNonce()}:`
+  const stepUp = new StepUp(client, { keys: KEY, store, storePrefix: prefix, minGapMs: 0 })
+  const challenge = await stepUp.begin({ ...ALICE, message: 'two processes' })
+  sim.approve(challenge.nonce)
+  const argv = JSON.stringify([sim.clientOptions(), KEY, store, prefix, challenge.text, ALICE.userId, ALICE.action])
+  const run = () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'checks.cjs'), argv], { stdio: ['ignore', 'pipe', 'inherit'] })
+      let out = ''
+      child.stdout.on('data', (d) => (out += d))
+      child.on('error', reject)
+      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`))))
+    })
+  const [a, b] = await Promise.all([run(), run()])
+  const total = (k) => (a[k] ?? 0) + (b[k] ?? 0)
+  assert.equal(total('approved'), 1, `${JSON.stringify(a)} ${JSON.stringify(b)}`)
+  assert.equal(total('OMI_ALREADY_USED'), 199)
+  assert.equal(sim.pushes().length, 1)
+})
