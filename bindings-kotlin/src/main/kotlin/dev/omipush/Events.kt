@@ -35,22 +35,36 @@ internal class EventSink private constructor(private val listener: OmiEventListe
         try {
             @Suppress("UNCHECKED_CAST")
             val event = OmiEvent(eventJson, Json.read(eventJson) as? Map<String, Any?> ?: emptyMap())
-            when (event.name) {
-                "retry", "rate_limited" -> if (LOG.isInfoEnabled) LOG.info("omi-push {}: {}", event.name, eventJson)
-                else -> if (LOG.isDebugEnabled) LOG.debug("omi-push {}: {}", event.name, eventJson)
+            val log = LOG
+            when {
+                log == null -> {}
+                event.name == "retry" || event.name == "rate_limited" ->
+                    if (log.isInfoEnabled) log.info("omi-push {}: {}", event.name, eventJson)
+                else -> if (log.isDebugEnabled) log.debug("omi-push {}: {}", event.name, eventJson)
             }
             listener?.onEvent(event)
         } catch (t: Throwable) {
             // Never into the native runtime thread: a listener's failure is the listener's.
-            LOG.warn("omi-push: the event listener failed", t)
+            LOG?.warn("omi-push: the event listener failed", t)
         }
     }
 
     companion object {
-        val LOG: Logger = LoggerFactory.getLogger("dev.omipush.event")
+        /**
+         * The logger, or `null` when slf4j-api is not on the class path at all (a jar used
+         * without its dependencies): then only the listener sees events.
+         */
+        val LOG: Logger? = try {
+            LoggerFactory.getLogger("dev.omipush.event")
+        } catch (e: NoClassDefFoundError) {
+            null
+        }
 
         /** The sink of a client, or `null` when no one would see its events. */
-        fun of(listener: OmiEventListener?): EventSink? =
-            if (listener != null || LOG.isInfoEnabled || LOG.isDebugEnabled) EventSink(listener) else null
+        fun of(listener: OmiEventListener?): EventSink? {
+            val log = LOG
+            val logged = log != null && (log.isInfoEnabled || log.isDebugEnabled)
+            return if (listener != null || logged) EventSink(listener) else null
+        }
     }
 }

@@ -40,6 +40,9 @@ fun main() {
     } catch (e: OmiException.Authentication) {
         println("refused: ${e.message}")
     }
+    val seen = java.util.concurrent.atomic.AtomicInteger()
+    OmiClient(sim.clientConfig().copy(eventListener = { seen.incrementAndGet() })).use { it.listDevicesBlocking("user-1") }
+    check(seen.get() >= 2) { "the listener saw ${seen.get()} events" }
     println("library=" + NativeLibrary.getInstance("omi_push_uniffi").file)
     println("OK")
 }

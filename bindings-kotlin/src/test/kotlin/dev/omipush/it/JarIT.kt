@@ -23,8 +23,14 @@ class JarIT {
     }
 
     @Test
-    fun `a JVM using the jar loads the library from it, exits by itself and logs no secret`() {
+    fun `a JVM using the jar loads the library from it, exits by itself and logs no secret`() = runMain(withSlf4j = true)
+
+    @Test
+    fun `the jar works without slf4j-api on the class path (events then only reach a listener)`() = runMain(withSlf4j = false)
+
+    private fun runMain(withSlf4j: Boolean) {
         val deps = File(System.getProperty("omipush.runtimeClasspath")).readText().trim()
+            .split(File.pathSeparator).filter { withSlf4j || "slf4j" !in it }.joinToString(File.pathSeparator)
         val classpath = listOf(jar.absolutePath, deps, System.getProperty("omipush.testClasses")).joinToString(File.pathSeparator)
         val java = File(System.getProperty("java.home"), "bin/java").absolutePath
         val pb = ProcessBuilder(java, "-cp", classpath, "dev.omipush.it.ExitMainKt").redirectErrorStream(true)
