@@ -251,6 +251,9 @@ pub struct SimConfig {
     pub auto_respond_spread_ms: u64,
     pub users: Vec<SeedUser>,
     pub faults: Vec<Fault>,
+    /// Serve HTTPS with a certificate generated at start (for `localhost` and `127.0.0.1`;
+    /// clients trust `Simulator::ca_cert_pem`), offering HTTP/2 and HTTP/1.1 by ALPN.
+    pub tls: bool,
 }
 
 impl Default for SimConfig {
@@ -271,6 +274,7 @@ impl Default for SimConfig {
                 vec![SeedDevice::new("dev-1").with_name("Pixel 9").with_platform("android")],
             )],
             faults: Vec::new(),
+            tls: false,
         }
     }
 }

@@ -23,6 +23,7 @@ mod shared;
 mod sockets;
 mod state;
 mod steps;
+mod tls;
 mod token;
 
 use std::fmt;
@@ -54,6 +55,7 @@ pub struct Simulator {
     client_id: String,
     client_secret: String,
     mode: Mode,
+    ca_cert_pem: Option<String>,
 }
 
 impl Simulator {
@@ -67,16 +69,39 @@ impl Simulator {
         let client_secret = config.client_secret.clone().unwrap_or_else(state::random_token);
         let sockets = Arc::new(Sockets::new(&listener)?);
         let shared = Arc::new(Shared::new(&config, client_secret.clone(), runtime.clone(), sockets.clone()));
-        let listener = SimListener::new(listener, sockets.clone());
+        let (acceptor, ca_cert_pem) = match config.tls {
+            true => tls::acceptor().map(|(a, pem)| (Some(a), Some(pem)))?,
+            false => (None, None),
+        };
+        let listener = SimListener::new(listener, sockets.clone(), acceptor);
         server::spawn(&runtime, listener, server::router(shared.clone()), sockets);
-        let base_url = server::base_url(addr);
+        let base_url = server::base_url(addr, config.tls);
         tracing::info!(url = %base_url, mode = ?config.mode, "OMI push simulator listening");
-        Ok(Simulator { shared, addr, base_url, client_id: config.client_id, client_secret, mode: config.mode })
+        Ok(Simulator {
+            shared,
+            addr,
+            base_url,
+            client_id: config.client_id,
+            client_secret,
+            mode: config.mode,
+            ca_cert_pem,
+        })
     }
 
-    /// `http://127.0.0.1:PORT`, no trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` with `tls`), no trailing slash.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// With `tls`: the generated certificate (PEM) a client must trust (the core's
+    /// `ca_cert_pem` option).
+    pub fn ca_cert_pem(&self) -> Option<&str> {
+        self.ca_cert_pem.as_deref()
+    }
+
+    /// Connections accepted so far, and how many of them negotiated HTTP/2.
+    pub fn connections(&self) -> (u64, u64) {
+        self.shared.sockets.counts()
     }
 
     /// The bound socket address.

@@ -51,11 +51,12 @@ pub(crate) fn spawn(runtime: &Handle, listener: SimListener, router: Router, soc
 }
 
 /// The URL clients use: loopback when bound to an unspecified address.
-pub(crate) fn base_url(addr: SocketAddr) -> String {
+pub(crate) fn base_url(addr: SocketAddr, tls: bool) -> String {
     let ip = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
         ip => ip,
     };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{}", SocketAddr::new(ip, addr.port()))
 }

@@ -25,6 +25,9 @@ pub(crate) struct Sockets {
 
 struct Open {
     stopped: bool,
+    /// Connections accepted so far, and how many of them speak HTTP/2 (ALPN `h2`).
+    accepted: u64,
+    h2: u64,
     listener: Option<Socket>,
     streams: HashMap<u64, Socket>,
     next_id: u64,
@@ -35,6 +38,8 @@ impl Sockets {
         Ok(Self {
             open: Mutex::new(Open {
                 stopped: false,
+                accepted: 0,
+                h2: 0,
                 listener: Some(SockRef::from(listener).try_clone()?),
                 streams: HashMap::new(),
                 next_id: 0,
@@ -65,6 +70,18 @@ impl Sockets {
 
     fn is_stopped(&self) -> bool {
         self.lock().stopped
+    }
+
+    /// Connections accepted so far, and those of them on HTTP/2 (over TLS, by ALPN).
+    pub(crate) fn counts(&self) -> (u64, u64) {
+        let open = self.lock();
+        (open.accepted, open.h2)
+    }
+
+    fn count(&self, h2: bool) {
+        let mut open = self.lock();
+        open.accepted += 1;
+        open.h2 += u64::from(h2);
     }
 
     /// Shuts the listener (new connections are refused) and every open connection (clients
@@ -113,11 +130,15 @@ impl Drop for Registration {
 pub(crate) struct SimListener {
     listener: TcpListener,
     sockets: Arc<Sockets>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
+/// Longest TLS handshake the listener waits for (handshakes are made one at a time).
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl SimListener {
-    pub(crate) fn new(listener: TcpListener, sockets: Arc<Sockets>) -> Self {
-        Self { listener, sockets }
+    pub(crate) fn new(listener: TcpListener, sockets: Arc<Sockets>, tls: Option<tokio_rustls::TlsAcceptor>) -> Self {
+        Self { listener, sockets, tls }
     }
 }
 
@@ -134,7 +155,20 @@ impl axum::serve::Listener for SimListener {
             match self.listener.accept().await {
                 Ok((stream, addr)) => match self.sockets.register(&stream) {
                     Ok(Some(registration)) => {
-                        return (Connection { stream, _registration: registration }, addr);
+                        let Some(acceptor) = &self.tls else {
+                            self.sockets.count(false);
+                            return (Connection { stream: Stream::Plain(stream), _registration: registration }, addr);
+                        };
+                        match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                            Ok(Ok(tls)) => {
+                                let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
+                                self.sockets.count(h2);
+                                let stream = Stream::Tls(Box::new(tls));
+                                return (Connection { stream, _registration: registration }, addr);
+                            }
+                            Ok(Err(e)) => tracing::debug!(error = %e, "simulator TLS handshake failed"),
+                            Err(_) => tracing::debug!("simulator TLS handshake timed out"),
+                        }
                     }
                     Ok(None) => {}
                     // Without a duplicate, `stop` could not cut this connection: refuse it.
@@ -167,19 +201,34 @@ async fn accept_error(e: io::Error) {
 
 /// An accepted stream that stays registered while the server uses it.
 pub(crate) struct Connection {
-    stream: TcpStream,
+    stream: Stream,
     _registration: Registration,
+}
+
+/// Plain TCP, or TLS over it.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+}
+
+macro_rules! both {
+    ($self:expr, $s:ident => $e:expr) => {
+        match &mut $self.stream {
+            Stream::Plain($s) => $e,
+            Stream::Tls($s) => $e,
+        }
+    };
 }
 
 impl AsyncRead for Connection {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        both!(self, s => Pin::new(s).poll_read(cx, buf))
     }
 }
 
 impl AsyncWrite for Connection {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        both!(self, s => Pin::new(s).poll_write(cx, buf))
     }
 
     fn poll_write_vectored(
@@ -187,19 +236,22 @@ impl AsyncWrite for Connection {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        both!(self, s => Pin::new(s).poll_write_vectored(cx, bufs))
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
+        match &self.stream {
+            Stream::Plain(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
+        }
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
+        both!(self, s => Pin::new(s).poll_flush(cx))
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
+        both!(self, s => Pin::new(s).poll_shutdown(cx))
     }
 }
 
