@@ -7,7 +7,8 @@
 //!
 //! | do | fields | answer |
 //! |---|---|---|
-//! | `info` | | `{base_url, token_url, client_id, client_secret}` |
+//! | `info` | | `{base_url, token_url, client_id, client_secret, ca_cert_pem}` (`ca_cert_pem` with `"tls": true` only) |
+//! | `connections` | | `{accepted, http2}`: connections accepted, and those on HTTP/2 |
 //! | `phone_url` | `device_id` | the URL (string) |
 //! | `add_user` | `user` (a seed user) | `null` |
 //! | `add_device` | `user_id`, `device` (a seed device) | `null` |
@@ -79,7 +80,12 @@ impl SimHandle {
                 "token_url": sim.token_url(),
                 "client_id": sim.client_id(),
                 "client_secret": sim.client_secret(),
+                "ca_cert_pem": sim.ca_cert_pem(),
             })),
+            "connections" => {
+                let (accepted, http2) = sim.connections();
+                Ok(json!({"accepted": accepted, "http2": http2}))
+            }
             "phone_url" => Ok(Value::String(sim.phone_url(&text(request, "device_id")?))),
             "add_user" => done(sim.add_user(field::<SeedUser>(request, "user")?)),
             "add_device" => done(sim.add_device(&text(request, "user_id")?, field::<SeedDevice>(request, "device")?)),
@@ -123,6 +129,12 @@ mod tests {
         let h = SimHandle::start(None).expect("start");
         let info = h.request(&json!({"do": "info"})).expect("info");
         assert!(info["base_url"].as_str().is_some_and(|u| u.starts_with("http://127.0.0.1:")));
+        assert!(info["ca_cert_pem"].is_null());
+        let tls = SimHandle::start(Some(r#"{"tls": true}"#)).expect("tls");
+        let info = tls.request(&json!({"do": "info"})).expect("info");
+        assert!(info["base_url"].as_str().is_some_and(|u| u.starts_with("https://")));
+        assert!(info["ca_cert_pem"].as_str().is_some_and(|p| p.contains("BEGIN CERTIFICATE")));
+        assert_eq!(tls.request(&json!({"do": "connections"})).expect("count"), json!({"accepted": 0, "http2": 0}));
         h.request(&json!({"do": "add_user", "user": {"id": "u9", "devices": [{"id": "d9"}]}})).expect("user");
         let fault = json!({"do": "add_fault", "fault": {"route": "devices", "status": 503, "times": 1}});
         h.request(&fault).expect("fault");
