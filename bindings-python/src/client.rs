@@ -6,11 +6,16 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-use omi_push::{ClientOptions, Paths, Secret, WaitOptions};
+use std::sync::Arc;
+
+use pyo3::exceptions::PyException;
+
+use omi_push::{ClientOptions, Config, EventHook, Paths, Secret, WaitOptions};
 
 use crate::error::{self, IntoPyResult};
+use crate::outbox::{self, Item};
 use crate::runtime::{block_on, into_asyncio};
-use crate::types::{Device, Outcome, PushTicket, Status, nonce_arg, opt_count, opt_duration};
+use crate::types::{Device, Outcome, PushTicket, Status, json_to_py, nonce_arg, opt_count, opt_duration};
 
 /// The native client behind ``omi_push.Client`` and ``omi_push.AsyncClient``.
 #[pyclass(frozen, module = "omi_push._native")]
@@ -66,7 +71,7 @@ impl Core {
         base_url, *, client_id=None, client_secret=None, access_token=None, client_auth=None,
         token_url=None, scopes=None, request_timeout=None, connect_timeout=None, poll_interval=None, wait_timeout=None,
         call_timeout=None, max_retries=None, max_response_bytes=None, request_budget=None, http2=None, paths=None,
-        max_message_chars=None, allow_insecure_http=None, ca_cert_pem=None, user_agent=None,
+        max_message_chars=None, allow_insecure_http=None, ca_cert_pem=None, user_agent=None, on_event=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -92,6 +97,7 @@ impl Core {
         allow_insecure_http: Option<bool>,
         ca_cert_pem: Option<String>,
         user_agent: Option<String>,
+        on_event: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Core> {
         let options = ClientOptions {
             base_url: base_url.clone(),
@@ -116,7 +122,15 @@ impl Core {
             request_budget: opt_count(py, "request_budget", request_budget, u32::MAX.into())?,
             http2,
         };
-        let client = py.detach(|| omi_push_ffi::options::client(options)).py_err(py)?;
+        let hook = on_event.filter(|f| !f.is_none()).map(event_hook).transpose()?;
+        let client = py
+            .detach(|| match hook {
+                None => omi_push_ffi::options::client(options),
+                Some(hook) => Config::from_options(options)
+                    .map(|config| config.with_event_hook(hook))
+                    .and_then(omi_push::Client::new),
+            })
+            .py_err(py)?;
         let base_url = client.config().base_url().to_string();
         Ok(Core { inner: Mutex::new(Some(client)), base_url, client_id })
     }
@@ -241,6 +255,30 @@ impl Core {
             None => format!("Core(base_url={:?}, access_token=***)", self.base_url),
         }
     }
+}
+
+/// The core's event hook for a Python callable. The hook runs on runtime threads, which must not
+/// wait for the GIL: each event joins the outbox, like a log record, and the callable gets it
+/// as a dict from a thread that holds the GIL. An exception of the callable is reported through
+/// `sys.unraisablehook` and the event is dropped; the call it came from goes on.
+fn event_hook(callback: Bound<'_, PyAny>) -> PyResult<EventHook> {
+    if !callback.is_callable() {
+        return Err(error::type_error("on_event", "a callable", &callback));
+    }
+    let callback = Arc::new(callback.unbind());
+    Ok(EventHook::new(move |event| {
+        let (callback, event) = (Arc::clone(&callback), event.to_json());
+        outbox::push(Item::Call(Box::new(move |py| {
+            let delivered = callback.bind(py).call1((json_to_py(py, &event)?,));
+            match delivered {
+                Err(e) if e.is_instance_of::<PyException>(py) => {
+                    e.write_unraisable(py, Some(callback.bind(py)));
+                    Ok(())
+                }
+                other => other.map(drop),
+            }
+        })));
+    }))
 }
 
 fn to_devices(list: Vec<omi_push::Device>) -> Vec<Device> {

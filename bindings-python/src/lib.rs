@@ -18,9 +18,9 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
     // Runs before the interpreter finalizes: from then on no foreign thread enters Python.
-    let close_gate = wrap_pyfunction!(runtime::close_gate, m)?;
+    let close_gate = wrap_pyfunction!(outbox::close_gate, m)?;
     m.py().import("atexit")?.call_method1("register", (close_gate,))?;
-    let reset = wrap_pyfunction!(runtime::reset_after_fork, m)?;
+    let reset = wrap_pyfunction!(outbox::reset_after_fork, m)?;
     let kwargs = pyo3::types::PyDict::new(m.py());
     kwargs.set_item("after_in_child", reset)?;
     m.py().import("os")?.call_method("register_at_fork", (), Some(&kwargs))?;

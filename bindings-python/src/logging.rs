@@ -20,7 +20,7 @@ use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
-use crate::outbox::{Item, QUEUE_LIMIT};
+use crate::outbox::{self, Item};
 
 const CORE: &str = "omi_push";
 const SIM: &str = "omi_push_sim";
@@ -47,7 +47,7 @@ fn python_level(level: &Level) -> u8 {
 }
 
 /// One event, ready to become a `logging.LogRecord`.
-pub struct Record {
+struct Record {
     logger: String,
     level: u8,
     file: &'static str,
@@ -56,20 +56,6 @@ pub struct Record {
     target: &'static str,
     text: String,
     created: f64,
-}
-
-/// Reports records the outbox had to drop.
-pub fn dropped_record(dropped: usize) -> Record {
-    Record {
-        logger: CORE.to_string(),
-        level: 30,
-        file: file!(),
-        line: line!(),
-        module: Some(module_path!()),
-        target: CORE,
-        text: format!("{dropped} log records were dropped: more than {QUEUE_LIMIT} were waiting"),
-        created: now(),
-    }
 }
 
 fn now() -> f64 {
@@ -104,7 +90,7 @@ impl Visit for Fields {
 
 static GET_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-pub fn emit(py: Python<'_>, r: Record) -> PyResult<()> {
+fn emit(py: Python<'_>, r: Record) -> PyResult<()> {
     let get_logger = GET_LOGGER.import(py, "logging", "getLogger")?;
     let logger = get_logger.call1((r.logger,))?;
     if !logger.call_method1("isEnabledFor", (r.level,))?.is_truthy()? {
@@ -136,7 +122,7 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
         let mut fields = Fields::default();
         event.record(&mut fields);
         let meta: &'static Metadata<'static> = event.metadata();
-        crate::outbox::push(Item::Log(Record {
+        let record = Record {
             logger: logger_name(meta.target()),
             level: python_level(meta.level()),
             file: meta.file().unwrap_or("<rust>"),
@@ -145,7 +131,8 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
             target: meta.target(),
             text: format!("{}{}", fields.message, fields.rest),
             created: now(),
-        }));
+        };
+        outbox::push(Item::Call(Box::new(move |py| emit(py, record))));
     }
 }
 

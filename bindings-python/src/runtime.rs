@@ -2,15 +2,12 @@
 //! blocking calls that release the GIL and answer Ctrl-C, and asyncio futures whose
 //! cancellation aborts the Rust task.
 //!
-//! Runtime workers never take the GIL: they hand results and log records to the
-//! [`outbox`](crate::outbox), whose forwarder thread enters Python only through
-//! [`attach_from_runtime`], which stops letting threads in once the interpreter begins to exit
-//! (see [`close_gate`]).
+//! Runtime workers never take the GIL: they hand asyncio results to the
+//! [`outbox`](crate::outbox) (the queue of work for a thread that holds the GIL), and blocking
+//! calls deliver what is queued before they return.
 
 use std::future::Future;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
@@ -18,7 +15,7 @@ use pyo3::sync::PyOnceLock;
 use tokio::task::AbortHandle;
 
 use crate::error::{IntoPyResult, to_py};
-use crate::outbox::Item;
+use crate::outbox::{self, Item, Job};
 
 /// How long a blocking call sleeps before it looks for signals (Ctrl-C) again.
 const SIGNAL_SLICE: Duration = Duration::from_millis(50);
@@ -48,7 +45,7 @@ where
     let mut task = omi_push::runtime::spawn(future).py_err(py)?;
     if !is_main_thread(py)? {
         let joined = py.detach(move || task.join());
-        crate::outbox::flush(py)?;
+        outbox::flush(py)?;
         return match joined {
             Ok(result) => result.py_err(py),
             Err(e) => Err(to_py(py, e)),
@@ -57,66 +54,13 @@ where
     loop {
         let slice = py.detach(|| task.wait_slice(SIGNAL_SLICE));
         // A signal handler may run inside the delivery of log records rather than below.
-        crate::outbox::flush(py)?;
+        outbox::flush(py)?;
         match slice {
             Ok(Some(result)) => return result.py_err(py),
             Ok(None) => py.check_signals()?,
             Err(e) => return Err(to_py(py, e)),
         }
     }
-}
-
-/// The gate of [`attach_from_runtime`]: the number of foreign threads inside Python, plus
-/// [`CLOSED`] once the interpreter has begun to exit. An atomic rather than a lock, so that a
-/// `fork` can never copy it locked.
-static GATE: AtomicUsize = AtomicUsize::new(0);
-const CLOSED: usize = 1 << (usize::BITS - 1);
-
-/// Runs `f` with the GIL from a thread Python does not own (the outbox's forwarder), unless
-/// the interpreter is exiting: `None` then, and `f` does not run.
-///
-/// A foreign thread that takes the GIL while the interpreter finalizes is ended by CPython
-/// with `pthread_exit`, whose forced unwind through Rust frames aborts the process. So the
-/// gate closes at exit ([`close_gate`], an `atexit` handler, which runs before finalization)
-/// and waits for the threads already inside to leave.
-pub fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
-    struct Leave;
-    impl Drop for Leave {
-        fn drop(&mut self) {
-            GATE.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-    let entered = GATE.fetch_add(1, Ordering::SeqCst);
-    let _leave = Leave;
-    if entered & CLOSED != 0 {
-        return None;
-    }
-    Python::try_attach(f)
-}
-
-/// Closes the gate of [`attach_from_runtime`] and waits (without the GIL, at most 2 s) for
-/// the foreign threads inside Python to leave. Registered with `atexit` by the module; after
-/// it, results and log events that runtime workers produce are dropped: nobody is left to
-/// receive them.
-#[pyfunction]
-pub fn close_gate(py: Python<'_>) -> PyResult<()> {
-    let flushed = crate::outbox::flush(py);
-    GATE.fetch_or(CLOSED, Ordering::SeqCst);
-    py.detach(|| {
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while GATE.load(Ordering::SeqCst) & !CLOSED != 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    });
-    flushed
-}
-
-/// In a child process after `fork`: the foreign threads counted as inside Python were the
-/// parent's, as were the log forwarder and any lock they held; none exists here.
-#[pyfunction]
-pub fn reset_after_fork() {
-    GATE.fetch_and(CLOSED, Ordering::SeqCst);
-    crate::outbox::reset_after_fork();
 }
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -135,60 +79,25 @@ where
     let future_ref = py_future.clone().unbind();
     let handle = runtime.spawn(async move {
         let result = future.await;
-        let settle: Settle = Box::new(move |py| match result {
-            Ok(value) => value.into_py_any(py),
-            Err(e) => Err(to_py(py, e)),
+        // The worker does not wait for the GIL: the outbox takes the result to the loop, whose
+        // thread sets it unless the future was cancelled meanwhile. The call's log records
+        // were queued before it, so they are in `logging` by then.
+        let job: Job = Box::new(move |py| {
+            let future = future_ref.bind(py);
+            if future.call_method0("done")?.is_truthy()? {
+                return Ok(());
+            }
+            match result.map(|value| value.into_py_any(py)) {
+                Ok(Ok(value)) => future.call_method1("set_result", (value,)).map(drop),
+                Ok(Err(err)) => future.call_method1("set_exception", (err.into_value(py),)).map(drop),
+                Err(e) => future.call_method1("set_exception", (to_py(py, e).into_value(py),)).map(drop),
+            }
         });
-        // The worker does not wait for the GIL: the outbox takes the result to the loop.
-        crate::outbox::push(Item::Result { event_loop, future: future_ref, settle });
+        outbox::push(Item::OnLoop { event_loop, job });
     });
     let canceller = Canceller { handle: handle.abort_handle() };
     py_future.call_method1("add_done_callback", (canceller,))?;
     Ok(py_future)
-}
-
-/// Turns a call's outcome into the Python object (or exception) of its asyncio future.
-pub type Settle = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
-
-/// An asyncio future and the result to set on it.
-pub type Settled = (Py<PyAny>, PyResult<Py<PyAny>>);
-
-/// Results for one event loop.
-pub type Batch = (Py<PyAny>, Vec<Settled>);
-
-/// Asks the event loop to set these futures' results (from any thread holding the GIL).
-/// Fails when the loop is closed (nobody waits for the results then), or with the exception
-/// of a signal handler that ran meanwhile.
-pub fn resolve_batch(py: Python<'_>, batch: Option<Batch>) -> PyResult<()> {
-    let Some((event_loop, results)) = batch else { return Ok(()) };
-    let resolver = Resolver { results: Mutex::new(results) };
-    event_loop.call_method1(py, "call_soon_threadsafe", (resolver,)).map(drop)
-}
-
-/// Sets asyncio futures' results on the loop's thread, except those cancelled meanwhile.
-#[pyclass(frozen)]
-struct Resolver {
-    results: Mutex<Vec<Settled>>,
-}
-
-#[pymethods]
-impl Resolver {
-    fn __call__(&self, py: Python<'_>) -> PyResult<()> {
-        // The calls' log records were queued before their results, so the outbox has already
-        // handed them to `logging`.
-        let results = std::mem::take(&mut *self.results.lock().unwrap_or_else(|p| p.into_inner()));
-        for (future, result) in results {
-            let future = future.bind(py);
-            if future.call_method0("done")?.is_truthy()? {
-                continue;
-            }
-            match result {
-                Ok(value) => future.call_method1("set_result", (value,))?,
-                Err(err) => future.call_method1("set_exception", (err.into_value(py),))?,
-            };
-        }
-        Ok(())
-    }
 }
 
 /// Aborts the Rust task when the asyncio future is done, whether cancelled or settled

@@ -9,13 +9,14 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use serde_json::Value;
 
+use omi_push_ffi::records;
 use omi_push_ffi::{DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};
 
 use crate::error::{self, IntoPyResult};
 
 /// A device enrolled for push confirmations.
-#[pyclass(frozen, eq, module = "omi_push")]
-#[derive(Clone, PartialEq)]
+#[pyclass(frozen, eq, hash, module = "omi_push")]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Device {
     /// The device id, used as ``device_id`` of :meth:`Client.send_push`.
     #[pyo3(get)]
@@ -50,8 +51,39 @@ impl From<omi_push::Device> for Device {
     }
 }
 
+static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
 #[pymethods]
 impl Device {
+    /// A device as the server would list it (for fakes in tests); ``extra`` holds JSON values.
+    #[new]
+    #[pyo3(signature = (id, name=None, platform=None, created_at=None, last_used_at=None, extra=None))]
+    fn new(
+        py: Python<'_>,
+        id: String,
+        name: Option<String>,
+        platform: Option<String>,
+        created_at: Option<String>,
+        last_used_at: Option<String>,
+        extra: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Device> {
+        let mut fields = Vec::new();
+        if let Some(extra) = extra {
+            let dumps = JSON_DUMPS.import(py, "json", "dumps")?;
+            for (k, v) in extra.iter() {
+                fields.push((k.extract::<String>()?, dumps.call1((v,))?.extract::<String>()?));
+            }
+        }
+        Ok(Device { id, name, platform, created_at, last_used_at, extra: fields })
+    }
+
+    /// Pickles by its fields.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let d = slf.get();
+        let args = (&d.id, &d.name, &d.platform, &d.created_at, &d.last_used_at, Device::extra(d, slf.py())?);
+        (slf.get_type(), args).into_pyobject(slf.py())
+    }
+
     /// Every other field the server sent, as it came (a fresh dict on each access).
     #[getter]
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -176,8 +208,8 @@ impl PushTicket {
 }
 
 /// The confirmation state of a push, as read once by ``confirmation_status``.
-#[pyclass(frozen, eq, module = "omi_push")]
-#[derive(Clone, PartialEq)]
+#[pyclass(frozen, eq, hash, module = "omi_push")]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Status {
     /// ``"pending"``, ``"confirmed"``, ``"rejected"``, ``"expired"`` or ``"unknown"``.
     #[pyo3(get)]
@@ -197,8 +229,31 @@ impl From<omi_push::Status> for Status {
     }
 }
 
+/// The static name in `names` equal to `given` (an `InvalidArgumentError` for `field` else).
+fn name_of(py: Python<'_>, field: &str, given: &str, names: &[&'static str]) -> PyResult<&'static str> {
+    names.iter().copied().find(|n| *n == given).ok_or_else(|| {
+        let reason = format!("must be one of {}, not {given:?}", names.join(", "));
+        error::invalid(py, field, &reason)
+    })
+}
+
 #[pymethods]
 impl Status {
+    /// A status as a poll would read it (for fakes in tests); ``is_final`` follows the state.
+    #[new]
+    #[pyo3(signature = (state, raw=None))]
+    fn new(py: Python<'_>, state: &str, raw: Option<String>) -> PyResult<Status> {
+        let state = name_of(py, "state", state, &records::STATES)?;
+        let raw = raw.unwrap_or_else(|| state.to_ascii_uppercase());
+        Ok(Status { state, raw, is_final: records::state_is_final(state) })
+    }
+
+    /// Pickles by its fields.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let s = slf.get();
+        (slf.get_type(), (s.state, &s.raw)).into_pyobject(slf.py())
+    }
+
     fn __repr__(&self) -> String {
         format!("Status(state={}, raw={})", py_str(self.state), py_str(&self.raw))
     }
@@ -238,8 +293,43 @@ impl From<omi_push::Outcome> for Outcome {
     }
 }
 
+impl std::hash::Hash for Outcome {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.kind, self.elapsed.to_bits(), self.polls, &self.last_status).hash(h);
+    }
+}
+
 #[pymethods]
 impl Outcome {
+    /// An outcome as a wait would end (for fakes in tests).
+    #[new]
+    #[pyo3(signature = (kind, elapsed=0.0, polls=0, last_status=None))]
+    fn new(py: Python<'_>, kind: &str, elapsed: f64, polls: u32, last_status: Option<String>) -> PyResult<Outcome> {
+        let kind = name_of(py, "kind", kind, &records::OUTCOMES)?;
+        if !(elapsed.is_finite() && elapsed >= 0.0) {
+            return Err(error::invalid(py, "elapsed", "must be a finite, non-negative number of seconds"));
+        }
+        Ok(Outcome { kind, elapsed, polls, last_status, is_confirmed: kind == "confirmed" })
+    }
+
+    /// Pickles by its fields.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let o = slf.get();
+        (slf.get_type(), (o.kind, o.elapsed, o.polls, &o.last_status)).into_pyobject(slf.py())
+    }
+
+    /// ``bool(outcome)`` is ``outcome.is_confirmed``.
+    fn __bool__(&self) -> bool {
+        self.is_confirmed
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.hash(&mut h);
+        h.finish()
+    }
+
     /// The user approved the push.
     #[getter]
     fn confirmed(&self) -> bool {

@@ -283,6 +283,21 @@ def test_error_handling_example(sim: Simulator, client: Client) -> None:
     assert module.ask_for_confirmation(client, "user-1") == "confirmed"
 
 
+def test_metrics_example(sim: Simulator, env: Dict[str, str]) -> None:
+    module = load("metrics")
+    sim.add_fault("devices", status=503, times=1)  # one failed request, retried
+    with module.omi as omi:
+        assert omi.list_devices("user-1") and module.retries == 1
+        ticket = omi.send_push("user-1", "Confirm", device_id="dev-1")
+        sim.approve(ticket, after=0.3)
+        assert omi.wait_for_confirmation(ticket, timeout=10, poll_interval=0.1).confirmed
+        # The events of a call have reached the callback when it returns.
+        assert module.outcomes == {"confirmed": 1} and len(module.wait_seconds) == 1
+        assert 0.25 < module.wait_seconds[0] < 5
+        assert omi.wait_for_confirmation(omi.send_push("user-1", "m"), timeout=0.2).timed_out
+    assert module.outcomes == {"confirmed": 1, "timed_out": 1} and len(module.wait_seconds) == 2
+
+
 def test_logging_example(sim: Simulator) -> None:
     setup = (EXAMPLES / "logging_setup.py").read_text()
     result = run_script(

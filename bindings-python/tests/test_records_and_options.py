@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import time
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from omi_push.testing import Simulator
 # Core option → Python keyword: durations lose `_ms` (Python takes seconds); the user agent
 # suffix is set by the binding itself (python/X.Y), the base URL is positional.
 INTERNAL = {"user_agent_suffix"}
+PYTHON_ONLY = {"on_event"}  # the core's event hook (Config::with_event_hook), not an option record field
 
 
 def python_name(core_name: str) -> str:
@@ -28,7 +30,7 @@ def test_every_core_option_is_a_keyword(cls: type) -> None:
     params = inspect.signature(cls.__init__).parameters
     missing = [n for n in names if n not in INTERNAL and python_name(n) not in params]
     assert not missing, f"{cls.__name__} lacks core options {missing}"
-    extra = {p for p in params if p != "self"} - {python_name(n) for n in names}
+    extra = {p for p in params if p != "self"} - {python_name(n) for n in names} - PYTHON_ONLY
     assert not extra, f"{cls.__name__} has options the core does not know: {extra}"
 
 
@@ -115,3 +117,71 @@ def test_bad_new_options_are_config_errors() -> None:
         Client("http://127.0.0.1:9", client_id="a", client_secret="b", http2="sometimes")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="request_budget"):
         Client("http://127.0.0.1:9", client_id="a", client_secret="b", request_budget=-1)
+
+
+# -- records as plain data: constructible, picklable, hashable; bool(outcome) = confirmed ---
+
+
+def test_records_are_constructible_picklable_and_hashable(client: Client, sim: Simulator) -> None:
+    import pickle
+
+    from omi_push import Device, Outcome, Status
+
+    [real, _] = client.list_devices("user-1")
+    fake = Device("dev-1", "Pixel 9", "android", real.created_at, real.last_used_at, real.extra)
+    assert fake == real and hash(fake) == hash(real) and len({fake, real}) == 1
+    ticket = client.send_push("user-1", "m", device_id="dev-1")
+    sim.approve(ticket)
+    status = client.confirmation_status(ticket)
+    assert status == Status("confirmed") and hash(status) == hash(Status("confirmed", "CONFIRMED"))
+    assert Status("unknown", "APPROVING").is_final is False and Status("expired").is_final is True
+    outcome = client.wait_for_confirmation(ticket, timeout=5)
+    again = Outcome(outcome.kind, outcome.elapsed, outcome.polls, outcome.last_status)
+    assert again == outcome and hash(again) == hash(outcome) and again.is_confirmed
+    for value in (real, Device("d", extra={"n": [1, {"a": None}]}), status, outcome, Outcome("timed_out", 2.5, 3)):
+        copy = pickle.loads(pickle.dumps(value))
+        assert copy == value and type(copy) is type(value) and hash(copy) == hash(value)
+    assert Device("d", extra={"n": [1, {"a": None}]}).extra == {"n": [1, {"a": None}]}
+
+
+def test_bool_of_an_outcome_means_confirmed() -> None:
+    from omi_push import Outcome
+
+    assert Outcome("confirmed")
+    for kind in ("rejected", "expired", "timed_out"):
+        assert not Outcome(kind)  # type: ignore[arg-type]
+
+
+def test_bad_record_values_are_refused() -> None:
+    from omi_push import InvalidArgumentError, Outcome, Status
+
+    with pytest.raises(InvalidArgumentError) as info:
+        Outcome("maybe")  # type: ignore[arg-type]
+    assert info.value.field == "kind"
+    with pytest.raises(InvalidArgumentError):
+        Status("APPROVING")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        Outcome("confirmed", elapsed=-1)
+    with pytest.raises(TypeError):
+        Outcome()  # type: ignore[call-arg]
+
+
+def test_mypy_refuses_records_without_their_required_fields(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "fake.py"
+    source.write_text(
+        "from omi_push import Device, Outcome, Status\n"
+        "Outcome()\n"
+        "Status()\n"
+        "Device()\n"
+        "Outcome('maybe')\n"
+        "ok = [Outcome('confirmed', 1.0, 2), Status('pending'), Device('d', extra={'a': 1})]\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(source)],
+        capture_output=True, text=True, timeout=300,
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert sorted(int(line.split(":")[1]) for line in errors) == [2, 3, 4, 5], result.stdout

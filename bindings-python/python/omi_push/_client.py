@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from types import TracebackType
-from typing import List, Literal, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _native
 from ._native import Device, Outcome, PushTicket, Status
@@ -53,6 +53,7 @@ class _BaseClient:
         max_message_chars: Optional[int] = None,
         allow_insecure_http: Optional[bool] = None,
         ca_cert_pem: Optional[str] = None,
+        on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
     ) -> None:
         """Creates a client. No request is sent until the first call.
 
@@ -87,6 +88,14 @@ class _BaseClient:
             allow_insecure_http: Allow ``http://`` to a host that is not loopback (test
                 networks only).
             ca_cert_pem: An extra trusted CA certificate in PEM form.
+            on_event: Called with each event of the client, a dict such as ``{"event":
+                "wait", "outcome": "confirmed", "polls": 2, "elapsed_ms": 2003.5, ...}``
+                (events: ``request``, ``token``, ``retry``, ``rate_limited``, ``push``,
+                ``wait``; never a secret, a token or a nonce), to count pushes, outcomes,
+                retries and 429s or to time waits (OpenTelemetry, Prometheus). It runs in a
+                Python thread that holds the GIL, as log records are delivered (a call's events
+                before the call returns); keep it quick. Its exceptions go to
+                ``sys.unraisablehook``.
 
         Raises:
             ConfigError: The configuration cannot work (a ``ValueError``).
@@ -114,6 +123,7 @@ class _BaseClient:
             allow_insecure_http=allow_insecure_http,
             ca_cert_pem=ca_cert_pem,
             user_agent=_USER_AGENT,
+            on_event=on_event,
         )
 
     @property

@@ -1,11 +1,13 @@
 """Type stubs of the private native module ``omi_push._native``; import ``omi_push`` instead."""
 
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Dict, List, Literal, Optional, Sequence, Union, final
+from typing import Any, Awaitable, Callable, Dict, List, Literal, Optional, Sequence, Union, final
 
 _Seconds = Union[float, timedelta]
 _Nonce = Union[str, "PushTicket"]
 _Verdict = Literal["pending", "approved", "rejected", "expired"]
+_State = Literal["pending", "confirmed", "rejected", "expired", "unknown"]
+_OutcomeKind = Literal["confirmed", "rejected", "expired", "timed_out"]
 
 __version__: str
 
@@ -19,7 +21,19 @@ def sample_error_record(kind: str) -> str: ...
 
 @final
 class Device:
-    """A device enrolled for push confirmations."""
+    """A device enrolled for push confirmations. Immutable, hashable, picklable; build one
+    for a fake in tests."""
+
+    def __init__(
+        self,
+        id: str,
+        name: Optional[str] = None,
+        platform: Optional[str] = None,
+        created_at: Optional[str] = None,
+        last_used_at: Optional[str] = None,
+        extra: Optional[Dict[str, Any]] = None,
+    ) -> None: ...
+    def __hash__(self) -> int: ...
 
     @property
     def id(self) -> str:
@@ -72,7 +86,11 @@ class PushTicket:
 
 @final
 class Status:
-    """The confirmation state of a push, as read once."""
+    """The confirmation state of a push, as read once. Immutable, hashable, picklable; build
+    one for a fake in tests (``is_final`` follows the state; ``raw`` defaults to its upper case)."""
+
+    def __init__(self, state: _State, raw: Optional[str] = None) -> None: ...
+    def __hash__(self) -> int: ...
 
     @property
     def state(self) -> Literal["pending", "confirmed", "rejected", "expired", "unknown"]:
@@ -86,7 +104,14 @@ class Status:
 
 @final
 class Outcome:
-    """How a wait ended. Outcomes are data, not errors."""
+    """How a wait ended. Outcomes are data, not errors. Immutable, hashable, picklable;
+    ``bool(outcome)`` is ``outcome.is_confirmed``; build one for a fake in tests."""
+
+    def __init__(
+        self, kind: _OutcomeKind, elapsed: float = 0.0, polls: int = 0, last_status: Optional[str] = None
+    ) -> None: ...
+    def __hash__(self) -> int: ...
+    def __bool__(self) -> bool: ...
 
     @property
     def kind(self) -> Literal["confirmed", "rejected", "expired", "timed_out"]:
@@ -144,6 +169,7 @@ class Core:
         allow_insecure_http: Optional[bool] = ...,
         ca_cert_pem: Optional[str] = ...,
         user_agent: Optional[str] = ...,
+        on_event: Optional[Callable[[Dict[str, Any]], object]] = ...,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
