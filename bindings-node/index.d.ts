@@ -340,6 +340,72 @@ export declare class StepUp {
   waitSync(challenge: string | Challenge, options: StepUpWaitSyncOptions): Verdict
 }
 
+/** Options of a {@link StepUpFlow}. */
+export interface StepUpFlowOptions {
+  /** Where the flow's routes are mounted (default `/step-up`): starts with `/`, no trailing `/`. */
+  mount?: string
+  /** The text pushed to the phone and shown on the waiting page (default `Confirm this action on your phone`). */
+  message?: string
+}
+
+/** An answer of the flow for the framework to send. */
+export interface FlowResponse {
+  status: number
+  contentType: string
+  body: string
+  /** The `Location` header (with 303). */
+  location?: string
+  /** The flow's new session value to keep (`''` = remove it); absent = unchanged. */
+  session?: string
+}
+
+/** What {@link StepUpFlow.guard} needs to know about the request. */
+export interface GuardOptions {
+  /** The action the route needs a fresh approval for, e.g. `change-payment-method`. */
+  action: string
+  /** The signed-in user; absent = nobody (401). */
+  userId?: string
+  /** The flow's value in the session (as it last came from a guard or a {@link FlowResponse}). */
+  session?: string
+  /** The request's local URL (path and query), to come back to. */
+  url: string
+  /** An API client (it gets 401 with a JSON body instead of a redirect). */
+  wantsJson?: boolean
+}
+
+/** The guard's decision: go on (and keep `session`), or send `response` instead. */
+export type GuardResult = { allow: true; session: string } | { allow: false; response: FlowResponse }
+
+/** One request to the flow's routes. */
+export interface FlowRequest {
+  /** `GET` or `POST`. */
+  method: string
+  /** The path below the mount point: `/start`, `/wait` or `/status`. */
+  route: string
+  /** Query and form parameters (form values win). */
+  params?: Record<string, string>
+  userId?: string
+  session?: string
+}
+
+/**
+ * The web step-up flow on a {@link StepUp}, for any framework: `guard` on a protected route
+ * (a fresh approval of this user for this action goes through once; otherwise a redirect to
+ * the start or the waiting page, or 401 JSON for an API client), `handle` for the flow's routes
+ * (`/start`: device picker or push, `/wait`: "check your phone", `/status`: one poll as JSON).
+ * The pages are the core's; the adapter keeps the `session` value in the framework's session
+ * or a cookie. See `omi-push/express` for Express.
+ */
+export declare class StepUpFlow {
+  /** @throws {ConfigError} for a bad mount point. */
+  constructor(stepUp: StepUp, options?: StepUpFlowOptions)
+  readonly mount: string
+  guard(options: GuardOptions): Promise<GuardResult>
+  guardSync(options: GuardOptions): GuardResult
+  handle(request: FlowRequest): Promise<FlowResponse>
+  handleSync(request: FlowRequest): FlowResponse
+}
+
 /** A fresh nonce: 144 bits from the OS random generator, base64url (24 characters). */
 export declare function generateNonce(): string
 

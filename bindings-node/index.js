@@ -3,6 +3,7 @@
 const { Client, generateNonce } = require('./lib/client.js')
 const { PushTicket } = require('./lib/ticket.js')
 const { StepUp, Challenge, VERDICTS } = require('./lib/stepup.js')
+const { StepUpFlow } = require('./lib/flow.js')
 const { fromNative, fromRecord, abortError, rethrow, SimulatorError, ...errors } = require('./lib/errors.js')
 
-module.exports = { Client, PushTicket, StepUp, Challenge, VERDICTS, generateNonce, ...errors }
+module.exports = { Client, PushTicket, StepUp, StepUpFlow, Challenge, VERDICTS, generateNonce, ...errors }

@@ -4,6 +4,7 @@ export const {
   Client,
   PushTicket,
   StepUp,
+  StepUpFlow,
   Challenge,
   VERDICTS,
   generateNonce,

@@ -91,8 +91,15 @@ function who(options, keys) {
  * before any request. Pushes per user are throttled. The store is `memory` (one process) or a
  * `redis://` URL (many instances); a store that is down fails closed (`StoreUnavailableError`).
  */
+/** A step-up's native half, for the StepUpFlow class of this package only. */
+let stepUpNative
+
 class StepUp {
   #native
+
+  static {
+    stepUpNative = (stepUp) => stepUp.#native
+  }
 
   /**
    * `keys`: signing keys (strings as UTF-8, or bytes), each at least 32 bytes; the first signs,
@@ -197,4 +204,4 @@ class StepUp {
 /** The verdicts, in the shared order. */
 const VERDICTS = Object.freeze(['pending', 'approved', 'rejected', 'expired'])
 
-module.exports = { StepUp, Challenge, VERDICTS }
+module.exports = { StepUp, Challenge, VERDICTS, stepUpNative: (s) => stepUpNative(s) }

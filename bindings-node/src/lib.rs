@@ -13,6 +13,7 @@ mod cancel;
 mod client;
 mod debug;
 mod error;
+mod flow;
 mod runtime;
 mod stepup;
 mod testing;

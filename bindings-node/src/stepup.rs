@@ -20,6 +20,11 @@ pub struct NativeStepUp {
 }
 
 impl NativeStepUp {
+    /// The core step-up (cheap to clone), for the web flow.
+    pub(crate) fn core(&self) -> StepUp {
+        self.inner.clone()
+    }
+
     fn devices_call(&self, user_id: String) -> Call<Vec<DeviceRecord>> {
         let su = self.inner.clone();
         Box::pin(async move { Ok(su.devices(&user_id).await?.into_iter().map(DeviceRecord::from).collect()) })
