@@ -278,3 +278,37 @@ test('testing-helper example runs under node --test', () => {
   assert.equal(r.status, 0, r.stdout + r.stderr)
   assert.match(r.stdout, /pass 2/)
 })
+
+test('README omi-push/express: the guarded page needs an approval, then opens once', async (t) => {
+  const { guardedApp } = require(path.join(OUT, 'express-guard.js'))
+  const sim = await Simulator.start({ users: [{ id: 'alice', devices: [{ id: 'phone' }] }] })
+  t.after(() => sim.stop())
+  const stepUp = new StepUp(new Client(sim.clientOptions({ pollIntervalMs: 100 })), { keys: 'express-guard-example-key-0123456789', minGapMs: 0 })
+  const server = guardedApp(stepUp).listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  t.after(() => {
+    server.closeAllConnections()
+    return new Promise((resolve) => server.close(resolve))
+  })
+  const base = `http://127.0.0.1:${server.address().port}`
+  let cookie = ''
+  const get = async (p) => {
+    const r = await fetch(base + p, { headers: { 'x-user-id': 'alice', cookie }, redirect: 'manual' })
+    const set = r.headers.getSetCookie()[0]
+    if (set) cookie = set.split(';')[0]
+    return r
+  }
+  let r = await get('/payment-method')
+  assert.equal(r.status, 303)
+  r = await get(r.headers.get('location')) // one phone: pushed at once, on to the waiting page
+  assert.equal(r.status, 303)
+  const wait = r.headers.get('location')
+  assert.match(await (await get(wait)).text(), /Confirm the change of your payment method/)
+  sim.approve(sim.pushes()[0].nonce)
+  const status = await get(wait.replace('/wait?', '/status?'))
+  assert.equal((await status.json()).verdict, 'approved')
+  r = await get('/payment-method')
+  assert.equal(r.status, 200)
+  assert.equal(await r.text(), '<h1>Change your payment method</h1>')
+  assert.equal((await get('/payment-method')).status, 303, 'once')
+})

@@ -1,0 +1,4 @@
+import express from './express.js'
+
+export const { expressStepUp } = express
+export default express
