@@ -1,0 +1,88 @@
+'use strict'
+// The example app over real HTTP (no browser), on its embedded simulator: sign in → the
+// protected page → the flow (one phone: pushed at once) → the waiting page → its status route
+// → the phone approves (the request its Approve button sends) → the protected page, once; and
+// the phone denies → the waiting page says so.
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const { start, DEMO_DEVICE } = require('../server.js')
+
+async function app(t) {
+  const a = await start({ port: 0, env: {} })
+  t.after(() => a.close())
+  const phone = new URL(a.phoneUrl).origin
+  let cookies = new Map()
+  const get = async (path, init = {}) => {
+    const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    const r = await fetch(new URL(path, a.url), { ...init, headers: { ...init.headers, cookie }, redirect: 'manual' })
+    for (const c of r.headers.getSetCookie()) {
+      const pair = c.split(';')[0]
+      const [k, v] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]
+      if (/Max-Age=0/.test(c)) cookies.delete(k)
+      else cookies.set(k, v)
+    }
+    return r
+  }
+  /** What the virtual phone page's script does: list the device's pushes, press a button. */
+  const press = async (action) => {
+    const pushes = await (await fetch(`${phone}/_sim/devices/${DEMO_DEVICE}/pushes`)).json()
+    const pending = pushes.filter((p) => p.status === 'PENDING')
+    assert.equal(pending.length, 1, JSON.stringify(pushes))
+    const r = await fetch(`${phone}/_sim/pushes/${encodeURIComponent(pending[0].nonce)}/${action}`, { method: 'POST' })
+    assert.equal(r.status, 200)
+  }
+  return { ...a, get, press, cookies: () => cookies }
+}
+
+async function signInAndStart(a) {
+  let r = await a.get('/')
+  assert.match(await r.text(), /Sign in as alice/)
+  r = await a.get('/login', { method: 'POST' })
+  assert.deepEqual([r.status, r.headers.get('location')], [303, '/'])
+  assert.match(await (await a.get('/')).text(), /Hello, alice/)
+
+  r = await a.get('/payment-method')
+  assert.equal(r.status, 303)
+  assert.equal(r.headers.get('location'), '/step-up/start?action=change-payment-method&next=%2Fpayment-method')
+  r = await a.get(r.headers.get('location'))
+  assert.equal(r.status, 303, 'one phone: no picker, pushed at once')
+  const wait = r.headers.get('location')
+  r = await a.get(wait)
+  const html = await r.text()
+  assert.equal(r.status, 200)
+  assert.match(html, /Check your phone/)
+  assert.match(html, /Confirm the change of your payment method/)
+  const statusUrl = JSON.parse(html.match(/var statusUrl = ("[^"]*")/)[1])
+  const status = async () => (await a.get(statusUrl, { headers: { accept: 'application/json' } })).json()
+  assert.deepEqual(await status(), { verdict: 'pending' })
+  return { wait, status }
+}
+
+test('approve on the phone → the protected page, once', async (t) => {
+  const a = await app(t)
+  const { status } = await signInAndStart(a)
+  await a.press('approve')
+  assert.deepEqual(await status(), { verdict: 'approved', redirect: '/payment-method' })
+  let r = await a.get('/payment-method')
+  assert.equal(r.status, 200)
+  assert.match(await r.text(), /Confirmed on your phone, alice/)
+  r = await a.get('/payment-method')
+  assert.equal(r.status, 303, 'the approval was spent')
+  assert.equal(a.sim.pushes().length, 1)
+})
+
+test('deny on the phone → the waiting page says so and offers "Send again"; the page stays locked', async (t) => {
+  const a = await app(t)
+  const { wait, status } = await signInAndStart(a)
+  await a.press('reject')
+  assert.deepEqual(await status(), { verdict: 'rejected' })
+  const html = await (await a.get(wait)).text()
+  assert.match(html, /You denied the request on your phone\./)
+  assert.match(html, /Send again/)
+  assert.equal((await a.get('/payment-method')).status, 303)
+})
+
+test('signed out: the guard answers 401', async (t) => {
+  const a = await app(t)
+  assert.equal((await a.get('/payment-method')).status, 401)
+})
