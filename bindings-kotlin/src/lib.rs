@@ -11,6 +11,7 @@ uniffi::setup_scaffolding!();
 mod client;
 mod error;
 mod fast;
+mod flow;
 mod logging;
 mod stepup;
 mod testing;

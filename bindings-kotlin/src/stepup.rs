@@ -37,6 +37,13 @@ pub struct NativeStepUp {
     inner: StepUp,
 }
 
+impl NativeStepUp {
+    /// The core step-up (cheap to clone), for the web flow.
+    pub(crate) fn core(&self) -> &StepUp {
+        &self.inner
+    }
+}
+
 #[uniffi::export]
 impl NativeStepUp {
     /// `options_json` is the shared `StepUpOptions` record as JSON (snake_case, milliseconds)

@@ -118,6 +118,9 @@ class StepUp(client: OmiClient, keys: List<ByteArray>, options: StepUpOptions = 
         return inner
     }
 
+    @JvmSynthetic
+    internal fun nativeStepUp(): NativeStepUp = stepUp()
+
     // ---- suspend -------------------------------------------------------------------------
 
     /** The user's devices, for a picker; give the chosen id (or `null`, all devices) to [begin]. */
