@@ -32,7 +32,7 @@ test('npm pack installs into an empty folder and runs', { timeout: 180_000 }, (t
   }
   const [{ filename, files }] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage))
   const names = files.map((f) => f.path)
-  for (const must of ['index.js', 'index.mjs', 'index.d.ts', 'testing.js', 'testing.mjs', 'testing.d.ts', 'native.js', 'native.d.ts', 'package.json', 'README.md']) {
+  for (const must of ['index.js', 'index.mjs', 'index.d.ts', 'testing.js', 'testing.mjs', 'testing.d.ts', 'express.js', 'express.mjs', 'express.d.ts', 'native.js', 'native.d.ts', 'package.json', 'README.md']) {
     assert.ok(names.includes(must), `${must} is packed`)
   }
   assert.ok(names.some((n) => n.endsWith('.node')), 'the native module is packed')

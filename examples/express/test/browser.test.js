@@ -2,7 +2,7 @@
 // The example app in a real browser: Playwright (playwright-core) driving Debian's Chromium,
 // headless (the Makefile installs it when /usr/bin/chromium is missing). The user's tab and
 // the simulator's virtual phone page in a second tab: Approve → the protected page; Deny →
-// the waiting page says so. Screenshots of each page go to test-output/browser/.
+// the waiting page says so, and Send again works. Screenshots of each page go to test-output/browser/.
 const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -77,8 +77,8 @@ test('browser: Approve on the virtual phone → the user tab lands on the protec
   await user.getByRole('heading', { name: 'Check your phone' }).waitFor()
 })
 
-test('browser: Deny on the virtual phone → the waiting page says so and offers Send again', async (t) => {
-  const { user, phone } = await toWaitingPage(t, 'deny')
+test('browser: Deny on the virtual phone → the waiting page says so; Send again pushes anew and an approval opens the page', async (t) => {
+  const { app, user, phone } = await toWaitingPage(t, 'deny')
   await phone.getByRole('button', { name: 'Deny' }).click()
   const status = user.locator('#status[data-verdict="rejected"]')
   await status.waitFor({ timeout: 10_000 })
@@ -86,4 +86,13 @@ test('browser: Deny on the virtual phone → the waiting page says so and offers
   assert.ok(await user.getByRole('button', { name: 'Send again' }).isVisible())
   assert.ok(user.url().includes('/step-up/wait?'), user.url())
   await shot(user, 'deny-3-denied')
+
+  // Send again: a new push to the phone, a new waiting page; approving it opens the page.
+  await user.getByRole('button', { name: 'Send again' }).click()
+  await user.locator('#status[data-verdict="pending"]').waitFor()
+  await phone.getByRole('button', { name: 'Approve' }).click({ timeout: 10_000 })
+  await user.waitForURL(new URL('/payment-method', app.url).href, { timeout: 10_000 })
+  assert.match(await user.locator('#confirmed').textContent(), /Confirmed on your phone/)
+  assert.equal(app.sim.pushes().length, 2)
+  await shot(user, 'deny-4-sent-again-approved')
 })
