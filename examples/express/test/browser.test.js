@@ -2,7 +2,7 @@
 // The example app in a real browser: Playwright (playwright-core) driving Debian's Chromium,
 // headless (the Makefile installs it when /usr/bin/chromium is missing). The user's tab and
 // the simulator's virtual phone page in a second tab: Approve → the protected page; Deny →
-// the waiting page says so, and Send again works. Screenshots of each page go to test-output/browser/.
+// the waiting page says so, and Send again works; two phones: the device picker first. Screenshots of each page go to test-output/browser/.
 const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -95,4 +95,29 @@ test('browser: Deny on the virtual phone → the waiting page says so; Send agai
   assert.match(await user.locator('#confirmed').textContent(), /Confirmed on your phone/)
   assert.equal(app.sim.pushes().length, 2)
   await shot(user, 'deny-4-sent-again-approved')
+})
+
+test('browser: with two phones the device picker comes first; the push goes to the one chosen', async (t) => {
+  const app = await start({ port: 0, env: {} })
+  t.after(() => app.close())
+  app.sim.addDevice('alice', { id: 'tablet', name: 'iPad', platform: 'ios' })
+  await context.clearCookies()
+  const user = await context.newPage()
+  const tablet = await context.newPage()
+  t.after(() => Promise.all([user.close(), tablet.close()]))
+  await user.goto(app.url)
+  await user.getByRole('button', { name: 'Sign in as alice' }).click()
+  await user.getByRole('link', { name: 'Change payment method' }).click()
+  await user.getByRole('group', { name: 'Where should we send the confirmation?' }).waitFor()
+  assert.equal(app.sim.pushes().length, 0, 'the picker sends nothing')
+  await user.getByLabel('iPad').check()
+  await shot(user, 'picker-1-devices')
+  await user.getByRole('button', { name: 'Send' }).click()
+  await user.getByRole('heading', { name: 'Check your phone' }).waitFor()
+  assert.deepEqual(app.sim.pushes()[0].deviceIds, ['tablet'])
+
+  await tablet.goto(app.sim.phoneUrl('tablet'))
+  await tablet.getByRole('button', { name: 'Approve' }).click()
+  await user.waitForURL(new URL('/payment-method', app.url).href, { timeout: 10_000 })
+  await shot(user, 'picker-2-protected')
 })
