@@ -2,7 +2,8 @@
 // The example app in a real browser: Playwright (playwright-core) driving Debian's Chromium,
 // headless (the Makefile installs it when /usr/bin/chromium is missing). The user's tab and
 // the simulator's virtual phone page in a second tab: Approve → the protected page; Deny →
-// the waiting page says so, and Send again works; two phones: the device picker first. Screenshots of each page go to test-output/browser/.
+// the waiting page says so, and Send again works; two phones: the device picker first.
+// Screenshots of each page go to test-output/browser/.
 const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')

@@ -2,7 +2,8 @@
 // The example app over real HTTP (no browser), on its embedded simulator: sign in → the
 // protected page → the flow (one phone: pushed at once) → the waiting page → its status route
 // → the phone approves (the request its Approve button sends) → the protected page, once; and
-// the phone denies → the waiting page says so.
+// the phone denies → the waiting page says so; two instances on one Redis (status and page
+// from a second `node server.js` process).
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const { start, DEMO_DEVICE } = require('../server.js')
@@ -85,4 +86,52 @@ test('deny on the phone → the waiting page says so and offers "Send again"; th
 test('signed out: the guard answers 401', async (t) => {
   const a = await app(t)
   assert.equal((await a.get('/payment-method')).status, 401)
+})
+
+test('two instances on one Redis: the push from one, the status and the page from a second process', async (t) => {
+  const redis = process.env.OMI_PUSH_REDIS_URL
+  assert.ok(redis, 'OMI_PUSH_REDIS_URL is not set (run under scripts/with-redis)')
+  const key = `express-example-two-instances-${Date.now()}-0123456789abcdef`
+  const a = await start({ port: 0, env: { STEP_UP_KEY: key, REDIS_URL: redis } })
+  t.after(() => a.close())
+  // The second instance: `node server.js` on the same tenant (the first one's simulator).
+  const { spawn } = require('node:child_process')
+  const env = { ...process.env, PORT: '0', STEP_UP_KEY: key, REDIS_URL: redis, OMI_BASE_URL: a.sim.baseUrl, OMI_CLIENT_ID: a.sim.clientId, OMI_CLIENT_SECRET: a.sim.clientSecret }
+  const child = spawn(process.execPath, [require('node:path').join(__dirname, '..', 'server.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  t.after(() => child.kill())
+  const second = await new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = out.match(/App: +(\S+)/)
+      if (m) resolve(m[1])
+    })
+    child.once('exit', (code) => reject(new Error(`server.js exited ${code}: ${out}`)))
+  })
+
+  let cookie = ''
+  const get = async (base, p, init = {}) => {
+    const r = await fetch(new URL(p, base), { ...init, headers: { ...init.headers, cookie }, redirect: 'manual' })
+    const jar = new Map(cookie ? cookie.split('; ').map((c) => [c.slice(0, c.indexOf('=')), c]) : [])
+    for (const c of r.headers.getSetCookie()) {
+      const pair = c.split(';')[0]
+      if (/Max-Age=0/.test(c)) jar.delete(pair.slice(0, pair.indexOf('=')))
+      else jar.set(pair.slice(0, pair.indexOf('=')), pair)
+    }
+    cookie = [...jar.values()].join('; ')
+    return r
+  }
+  await get(a.url, '/login', { method: 'POST' })
+  let r = await get(a.url, '/payment-method')
+  r = await get(a.url, r.headers.get('location'))
+  const wait = r.headers.get('location')
+  const statusUrl = wait.replace('/wait?', '/status?')
+  const status = async () => (await get(second, statusUrl, { headers: { accept: 'application/json' } })).json()
+  assert.deepEqual(await status(), { verdict: 'pending' })
+  a.sim.approve(a.sim.pushes()[0].nonce)
+  assert.deepEqual(await status(), { verdict: 'approved', redirect: '/payment-method' })
+  r = await get(second, '/payment-method')
+  assert.equal(r.status, 200, 'the second instance redeems what its status route saw approved')
+  assert.match(await r.text(), /Confirmed on your phone/)
+  assert.equal((await get(a.url, '/payment-method')).status, 303, 'spent for the first instance too')
 })
