@@ -14,12 +14,17 @@ import dev.omipush.OutcomeKind;
 import dev.omipush.PushTicket;
 import dev.omipush.State;
 import dev.omipush.Challenge;
+import dev.omipush.FlowRequest;
+import dev.omipush.FlowResponse;
+import dev.omipush.GuardResult;
 import dev.omipush.StepUp;
+import dev.omipush.StepUpFlow;
 import dev.omipush.StepUpOptions;
 import dev.omipush.Verdict;
 import dev.omipush.testing.Simulator;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -130,6 +135,32 @@ class JavaUsageTest {
             sim.approve(ticket.getNonce());
             assertEquals(OutcomeKind.CONFIRMED, client.waitForConfirmationBlocking(ticket, Duration.ofSeconds(5)).getKind());
             assertEquals(OutcomeKind.CONFIRMED, client.waitForConfirmationAsync(ticket).get(10, TimeUnit.SECONDS).getKind());
+        }
+    }
+
+    @Test
+    void stepUpFlowFromJava() throws Exception {
+        try (Simulator sim = Simulator.start();
+             OmiClient client = new OmiClient(OmiConfig.builder(sim.getBaseUrl())
+                     .clientCredentials(sim.getClientId(), sim.getClientSecret())
+                     .build());
+             StepUp stepUp = new StepUp(client, "java-flow-test-key-0123456789abcdef-0123",
+                     StepUpOptions.builder().minGap(Duration.ZERO).build());
+             StepUpFlow flow = new StepUpFlow(stepUp, "/step-up", "Confirm the new payee")) {
+            GuardResult first = flow.guardBlocking("add-payee", "user-1", null, "/payees/new");
+            FlowResponse redirect = assertInstanceOf(GuardResult.Respond.class, first).getResponse();
+            assertEquals(303, redirect.getStatus());
+
+            Map<String, String> params = Map.of("action", "add-payee", "next", "/payees/new");
+            FlowResponse started = flow.handleBlocking(new FlowRequest("GET", "/start", params, "user-1", null));
+            assertEquals(303, started.getStatus());
+            sim.approve(sim.pushes().get(0).getNonce());
+            FlowResponse status = flow.handleAsync(new FlowRequest("GET", "/status", params, "user-1", started.getSession()))
+                    .get(5, TimeUnit.SECONDS);
+            assertTrue(status.getBody().contains("approved"), status.getBody());
+            GuardResult allowed = flow.guardBlocking("add-payee", "user-1", started.getSession(), "/payees/new");
+            assertInstanceOf(GuardResult.Allow.class, allowed);
+            assertInstanceOf(GuardResult.Respond.class, flow.guardBlocking("add-payee", "user-1", started.getSession(), "/payees/new"));
         }
     }
 }
