@@ -2,7 +2,8 @@
 // The example app in a real browser: Playwright (playwright-core) driving Debian's Chromium,
 // headless (the Makefile installs it when /usr/bin/chromium is missing). The user's tab and
 // the simulator's virtual phone page in a second tab: Approve → the protected page; Deny →
-// the waiting page says so, and Send again works; two phones: the device picker first.
+// the waiting page says so, and Send again works; expired → says so; two phones: the device
+// picker first.
 // Screenshots of each page go to test-output/browser/.
 const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
@@ -121,4 +122,14 @@ test('browser: with two phones the device picker comes first; the push goes to t
   await tablet.getByRole('button', { name: 'Approve' }).click()
   await user.waitForURL(new URL('/payment-method', app.url).href, { timeout: 10_000 })
   await shot(user, 'picker-2-protected')
+})
+
+test('browser: the push expires unanswered → the waiting page says so and offers Send again', async (t) => {
+  const { app, user } = await toWaitingPage(t, 'expire')
+  app.sim.expire(app.sim.pushes()[0].nonce)
+  const status = user.locator('#status[data-verdict="expired"]')
+  await status.waitFor({ timeout: 10_000 })
+  assert.equal(await status.textContent(), 'The request expired before it was confirmed.')
+  assert.ok(await user.getByRole('button', { name: 'Send again' }).isVisible())
+  await shot(user, 'expire-3-expired')
 })
