@@ -110,12 +110,7 @@ impl Config {
         if let Some(s) = o.scopes {
             b = b.scopes(s);
         }
-        let ms = |field: &str, v: Option<f64>| -> Result<Option<Duration>> {
-            v.map(|v| {
-                validate::millis_rule(v, validate::floor_of(field)).map_err(|r| Error::Config(format!("{field} {r}")))
-            })
-            .transpose()
-        };
+        let ms = |field: &str, v: Option<f64>| v.map(|v| validate::option_millis(field, v)).transpose();
         if let Some(d) = ms("request_timeout", o.request_timeout_ms)? {
             b = b.request_timeout(d);
         }

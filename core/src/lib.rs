@@ -52,7 +52,7 @@ pub use secret::{REDACTED, Secret};
 pub use stepup::{Challenge, StepUp, StepUpConfig, StoreConfig, Throttle, Verdict};
 pub use ticket::PushTicket;
 pub use tokio_util::sync::CancellationToken;
-pub use validate::{MAX_ID_CHARS, MAX_WAIT, MIN_POLL_INTERVAL, generate_nonce};
+pub use validate::{MAX_ID_CHARS, MAX_WAIT, MIN_POLL_INTERVAL, generate_nonce, option_millis};
 pub use wait::{Outcome, OutcomeKind, WaitOptions};
 pub use wire::{Device, Paths, State, Status};
 

@@ -95,6 +95,12 @@ pub(crate) fn millis_rule(ms: f64, floor: Duration) -> std::result::Result<Durat
     Ok(d)
 }
 
+/// A duration option given in milliseconds (client or step-up options, as bindings pass them),
+/// by the one duration rule; refused as [`Error::Config`] naming the option.
+pub fn option_millis(field: &str, ms: f64) -> Result<Duration> {
+    millis_rule(ms, floor_of(field)).map_err(|r| Error::Config(format!("{field} {r}")))
+}
+
 /// The floor of a per-call or client duration named `field`.
 pub(crate) fn floor_of(field: &str) -> Duration {
     if field == "poll_interval" { MIN_POLL_INTERVAL } else { Duration::ZERO }

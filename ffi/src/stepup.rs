@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use omi_push::{Challenge, Client, Error, StepUp, StepUpConfig, StoreConfig, Throttle, Verdict};
+use omi_push::{Challenge, Client, StepUp, StepUpConfig, StoreConfig, Throttle};
 use serde::{Deserialize, Serialize};
 
 /// Options of a step-up as bindings receive them (milliseconds; `store` is `memory` or a
@@ -26,30 +26,21 @@ pub struct StepUpOptions {
     pub store_prefix: Option<String>,
 }
 
-fn ms(field: &str, v: f64, allow_zero: bool) -> omi_push::Result<Duration> {
-    if allow_zero && v == 0.0 {
-        return Ok(Duration::ZERO);
-    }
-    if !v.is_finite() || v <= 0.0 || v > omi_push::MAX_WAIT.as_secs_f64() * 1000.0 {
-        return Err(Error::Config(format!("{field} must be a positive number of milliseconds, at most a day")));
-    }
-    Ok(Duration::from_secs_f64(v / 1000.0))
-}
-
 impl StepUpOptions {
     /// The core configuration of these options.
     pub fn config(&self) -> omi_push::Result<StepUpConfig> {
         let mut c = StepUpConfig::new(Vec::new());
         c.keys = self.keys.clone();
         if let Some(v) = self.max_age_ms {
-            c.max_age = ms("max_age_ms", v, false)?;
+            c.max_age = omi_push::option_millis("max_age_ms", v)?;
         }
         let mut t = Throttle::default();
         if let Some(n) = self.max_unresolved {
             t.max_unresolved = n;
         }
         if let Some(v) = self.min_gap_ms {
-            t.min_gap = ms("min_gap_ms", v, true)?;
+            // 0 = no minimum gap; anything else by the one duration rule.
+            t.min_gap = if v == 0.0 { Duration::ZERO } else { omi_push::option_millis("min_gap_ms", v)? };
         }
         c.throttle = t;
         if let Some(s) = &self.store {
@@ -98,14 +89,10 @@ impl From<Challenge> for ChallengeRecord {
 /// The verdict names, in a stable order.
 pub const VERDICTS: [&str; 4] = ["pending", "approved", "rejected", "expired"];
 
-/// A verdict's name.
-pub fn verdict_name(v: Verdict) -> &'static str {
-    v.as_str()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use omi_push::Error;
 
     #[test]
     fn options_follow_the_core_rules() {
