@@ -223,7 +223,9 @@ impl StepUp {
 
     /// Everything decided before any request: signature and key, user, action, age, reuse.
     /// `Ok(None)` = expired.
-    async fn verify(&self, challenge: &str, user_id: &str, action_name: &str) -> Result<Option<Claims>> {
+    /// The claims of a challenge signed by one of our keys for this user and action, with the
+    /// time (unix ms) it ends: its expiry or `max_age` after its issue, whichever is first.
+    fn bound(&self, challenge: &str, user_id: &str, action_name: &str) -> Result<(Claims, u64)> {
         let claims = self.inner.keys.verify(challenge)?;
         if claims.user_id != user_id {
             return Err(Error::ChallengeMismatch { field: "user".into() });
@@ -231,9 +233,13 @@ impl StepUp {
         if claims.action != action_name {
             return Err(Error::ChallengeMismatch { field: "action".into() });
         }
-        let now = unix_ms(SystemTime::now());
-        let max_end = claims.issued_at_ms.saturating_add(self.inner.max_age.as_millis() as u64);
-        if now >= claims.expires_at_ms.min(max_end) {
+        let end = claims.expires_at_ms.min(claims.issued_at_ms.saturating_add(self.inner.max_age.as_millis() as u64));
+        Ok((claims, end))
+    }
+
+    async fn verify(&self, challenge: &str, user_id: &str, action_name: &str) -> Result<Option<Claims>> {
+        let (claims, end) = self.bound(challenge, user_id, action_name)?;
+        if unix_ms(SystemTime::now()) >= end {
             return Ok(None);
         }
         if self.inner.store.is_used(Mark::Used, &claims.nonce).await? {
@@ -282,15 +288,8 @@ impl StepUp {
     /// approval, within `max_age`; `Ok(false)` when it was never approved or is too old;
     /// [`Error::AlreadyUsed`] when it was redeemed before. No request is made.
     pub async fn redeem(&self, challenge: &str, user_id: &str, action_name: &str) -> Result<bool> {
-        let claims = self.inner.keys.verify(challenge)?;
-        if claims.user_id != user_id {
-            return Err(Error::ChallengeMismatch { field: "user".into() });
-        }
-        if claims.action != action_name {
-            return Err(Error::ChallengeMismatch { field: "action".into() });
-        }
+        let (claims, end) = self.bound(challenge, user_id, action_name)?;
         let now = unix_ms(SystemTime::now());
-        let end = claims.expires_at_ms.min(claims.issued_at_ms.saturating_add(self.inner.max_age.as_millis() as u64));
         if now >= end || !self.inner.store.is_used(Mark::Used, &claims.nonce).await? {
             return Ok(false);
         }
