@@ -30,6 +30,7 @@ pub struct NativeFlowResponse {
     pub body: String,
     pub location: Option<String>,
     pub session: Option<String>,
+    pub headers: HashMap<String, String>,
 }
 
 /// `omi_push::stepup::flow::Guard`.
@@ -41,8 +42,9 @@ pub enum NativeGuard {
 
 impl From<FlowResponse> for NativeFlowResponse {
     fn from(r: FlowResponse) -> Self {
-        let FlowResponse { status, content_type, body, location, session } = r;
-        NativeFlowResponse { status, content_type: content_type.to_string(), body, location, session }
+        let FlowResponse { status, content_type, body, location, session, headers } = r;
+        let headers = headers.into_iter().collect();
+        NativeFlowResponse { status, content_type: content_type.to_string(), body, location, session, headers }
     }
 }
 

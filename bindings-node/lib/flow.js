@@ -20,6 +20,7 @@ function response(r) {
   const out = { status: r.status, contentType: r.content_type, body: r.body }
   if (r.location != null) out.location = r.location
   if (r.session != null) out.session = r.session
+  out.headers = Object.fromEntries(r.headers ?? [])
   return out
 }
 
@@ -122,4 +123,115 @@ class StepUpFlow {
   }
 }
 
-module.exports = { StepUpFlow, DEFAULT_MOUNT, DEFAULT_MESSAGE }
+// What every framework adapter (lib/express.js, lib/fastify.js) converts the same way.
+
+/** The adapter's flow: a `StepUp` gets one built with `mount` and `message`; a `StepUpFlow` is used as it is. */
+function adapterFlow(stepUp, mount, message) {
+  if (stepUp instanceof StepUpFlow) {
+    if (mount !== undefined || message !== undefined) {
+      throw new TypeError('options.mount and options.message belong to the StepUpFlow given')
+    }
+    return stepUp
+  }
+  if (stepUp instanceof StepUp) return new StepUpFlow(stepUp, { mount, message })
+  throw args.fail('stepUp', 'a StepUp or a StepUpFlow', stepUp)
+}
+
+/** The app's current-user callable as `async (req) => id | undefined` (`null` = nobody). */
+function currentUser(name, user) {
+  if (typeof user !== 'function') throw args.fail(name, 'a function', user)
+  return async (req) => {
+    const id = await user(req)
+    return id === null || id === undefined ? undefined : args.string('the user of the request', id)
+  }
+}
+
+/** Query or form values into `into` as strings (the first of a repeated one; others dropped). */
+function stringParams(obj, into = {}) {
+  if (obj && typeof obj === 'object') {
+    for (const [k, v] of Object.entries(obj)) {
+      const s = typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined
+      if (s !== undefined) into[k] = s
+    }
+  }
+  return into
+}
+
+/** The value of cookie `name` in a `Cookie` header, or `undefined`. */
+function readCookie(header, name) {
+  for (const part of String(header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim())
+      } catch {
+        return undefined
+      }
+    }
+  }
+  return undefined
+}
+
+/**
+ * The `Set-Cookie` value that keeps the flow's value in a cookie of its own (`''` removes it).
+ * The value is signed challenges bound to the user and the action: not a secret, but no script
+ * needs it.
+ */
+function flowCookie(name, value, secure) {
+  const attrs = `Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`
+  return value ? `${name}=${encodeURIComponent(value)}; ${attrs}` : `${name}=; ${attrs}; Max-Age=0`
+}
+
+/**
+ * Whether an `Accept` header prefers JSON to HTML (an API client), as Express's
+ * `req.accepts(['html', 'json']) === 'json'`: the most specific range of each decides its
+ * quality; a tie goes to the one listed first, then to HTML; no header = HTML.
+ */
+function wantsJson(accept) {
+  const ranges = String(accept ?? '')
+    .split(',')
+    .map((part, i) => {
+      const [type, ...ps] = part.split(';')
+      let q = 1
+      for (const p of ps) {
+        const [k, v] = p.split('=')
+        if (k.trim().toLowerCase() === 'q') q = Number(v)
+      }
+      return { type: type.trim().toLowerCase(), q: Number.isFinite(q) ? q : 0, i }
+    })
+  const best = (full) => {
+    const wild = `${full.split('/')[0]}/*`
+    let b
+    for (const r of ranges) {
+      const s = r.type === full ? 2 : r.type === wild ? 1 : r.type === '*/*' ? 0 : -1
+      if (s >= 0 && (b === undefined || s > b.s)) b = { q: r.q, s, i: r.i }
+    }
+    return b && b.q > 0 ? b : undefined
+  }
+  const html = best('text/html')
+  const json = best('application/json')
+  if (json === undefined) return false
+  if (html === undefined) return true
+  if (json.q !== html.q) return json.q > html.q
+  if (json.s !== html.s) return json.s > html.s
+  return json.i < html.i
+}
+
+/** Every header of a flow response as `[name, value]` (set them all; `Set-Cookie` is appended). */
+function responseHeaders(r) {
+  const h = r.headers ?? {}
+  return Array.isArray(h) ? h : Object.entries(h)
+}
+
+module.exports = {
+  StepUpFlow,
+  DEFAULT_MOUNT,
+  DEFAULT_MESSAGE,
+  adapterFlow,
+  currentUser,
+  stringParams,
+  readCookie,
+  flowCookie,
+  wantsJson,
+  responseHeaders,
+}

@@ -73,6 +73,8 @@ for (const withSession of [false, true]) {
     r = await a.req(r.headers.get('location'))
     assert.equal(r.status, 200)
     assert.match(r.headers.get('content-type'), /^text\/html; charset=utf-8/)
+    // Every header of the core's answer is set (nothing of the flow cached, sniffed or framed).
+    assert.deepEqual(['cache-control', 'x-content-type-options', 'x-frame-options'].map((h) => r.headers.get(h)), ['no-store', 'nosniff', 'DENY'])
     const picker = await r.text()
     const form = picker.match(/<form[^>]*action="([^"]+)"/)
     assert.ok(form && picker.includes('value="dev-2"'), picker)
@@ -81,7 +83,7 @@ for (const withSession of [false, true]) {
     r = await a.req(form[1].replaceAll('&amp;', '&'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'device=dev-2',
+      body: `device=dev-2&csrf=${encodeURIComponent(picker.match(/name="csrf" value="([^"]+)"/)[1])}`,
     })
     assert.equal(r.status, 303)
     const wait = r.headers.get('location')
@@ -137,6 +139,7 @@ test('Express: one device skips the picker; a denial says so; an API client gets
   r = await a.req('/api/payment', { method: 'POST', headers: { accept: 'application/json' } })
   assert.equal(r.status, 401)
   assert.match(r.headers.get('content-type'), /^application\/json/)
+  assert.equal(r.headers.get('cache-control'), 'no-store', "the guard's answer carries the core's headers too")
   assert.equal((await r.json()).error, 'step_up_required')
 
   r = await fetch(`${url}/payment`, { redirect: 'manual' })

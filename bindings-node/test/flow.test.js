@@ -12,6 +12,8 @@ const { setup } = require('./helpers.js')
 const PAY = 'change-payment-method'
 const KEY = 'node-flow-test-key-0123456789abcdef-0123456789'
 const MESSAGE = 'Confirm the change of your payment method'
+/** The CSRF token of the first form of a page (the core checks it on every POST). */
+const formToken = (html) => html.match(/name="csrf" value="([^"]+)"/)[1]
 
 async function flowSetup(t, store) {
   const { sim, client } = await setup(t)
@@ -49,9 +51,15 @@ for (const [store, blocking] of [['memory', false], ['memory', true], ['redis', 
     assert.match(picker.contentType, /^text\/html/)
     assert.ok(picker.body.includes('name="device"') && picker.body.includes('value="all"'), picker.body)
     assert.equal(sim.pushes().length, 0)
+    assert.equal(picker.headers['Cache-Control'], 'no-store')
+    // Without the picker's token (a form on another site): 403, nothing sent.
+    const forged = await handle({ method: 'POST', route: '/start', params: { ...params, device: 'dev-1' }, userId: 'user-1' })
+    assert.equal(forged.status, 403)
+    assert.equal(sim.pushes().length, 0)
 
     // dev-1 picked: one push, the challenge in the session value, on to the waiting page.
-    const picked = await handle({ method: 'POST', route: '/start', params: { ...params, device: 'dev-1' }, userId: 'user-1' })
+    const csrf = formToken(picker.body)
+    const picked = await handle({ method: 'POST', route: '/start', params: { ...params, device: 'dev-1', csrf }, userId: 'user-1' })
     assert.equal(picked.status, 303)
     assert.ok(picked.location.startsWith('/step-up/wait?action=change-payment-method'), picked.location)
     const session = picked.session
@@ -89,7 +97,9 @@ for (const [store, blocking] of [['memory', false], ['memory', true], ['redis', 
 
 test('denied: the status and the waiting page say so and offer "Send again"; no open redirect', async (t) => {
   const { sim, flow } = await flowSetup(t, 'memory')
-  const r = await flow.handle({ method: 'POST', route: '/start', params: { action: PAY, next: '//evil.example/', device: 'all' }, userId: 'user-1' })
+  const picker = await flow.handle({ method: 'GET', route: '/start', params: { action: PAY }, userId: 'user-1' })
+  const csrf = formToken(picker.body)
+  const r = await flow.handle({ method: 'POST', route: '/start', params: { action: PAY, next: '//evil.example/', device: 'all', csrf }, userId: 'user-1' })
   assert.equal(r.status, 303)
   assert.ok(r.location.endsWith('next=%2F'), r.location)
   sim.reject(sim.pushes()[0].nonce)

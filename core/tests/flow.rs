@@ -43,6 +43,12 @@ fn req(method: &str, route: &str, params: &[(&str, &str)], user: &str, session: 
     }
 }
 
+/// The CSRF token of the first form of a page.
+fn form_token(body: &str) -> String {
+    let at = body.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+    body[at..].split('"').next().unwrap_or_default().to_string()
+}
+
 fn location(r: &FlowResponse) -> &str {
     r.location.as_deref().unwrap_or("")
 }
@@ -68,8 +74,20 @@ async fn the_whole_flow_lets_this_user_do_this_action_once() {
     assert!(picker.body.contains("name=\"device\"") && picker.body.contains("value=\"all\""), "{}", picker.body);
     assert_eq!(sim.pushes().len(), 0, "the picker sends nothing");
 
+    assert!(picker.headers.contains(&("Cache-Control".to_string(), "no-store".to_string())), "{:?}", picker.headers);
+    let token = form_token(&picker.body);
+
+    // A POST without the picker's token (another site's form) sends nothing.
+    let forged = [("action", PAY), ("next", "/payment?card=new"), ("device", "dev-1")];
+    let r = flow.handle(&req("POST", "/start", &forged, "user-1", &session)).await;
+    assert_eq!(r.status, 403, "{r:?}");
+    let other_user = flow.step_up().form_token("user-2", PAY);
+    let with_other = [("action", PAY), ("next", "/payment"), ("device", "dev-1"), ("csrf", other_user.as_str())];
+    assert_eq!(flow.handle(&req("POST", "/start", &with_other, "user-1", &session)).await.status, 403);
+    assert_eq!(sim.pushes().len(), 0, "no push from a forged form");
+
     // The user picks dev-1: one push, the challenge in the session, on to the waiting page.
-    let picked = [("action", PAY), ("next", "/payment?card=new"), ("device", "dev-1")];
+    let picked = [("action", PAY), ("next", "/payment?card=new"), ("device", "dev-1"), ("csrf", token.as_str())];
     let r = flow.handle(&req("POST", "/start", &picked, "user-1", &session)).await;
     assert_eq!(r.status, 303);
     assert!(location(&r).starts_with("/step-up/wait?action=change-payment-method"), "{}", location(&r));
@@ -118,11 +136,12 @@ async fn the_whole_flow_lets_this_user_do_this_action_once() {
 async fn denial_api_clients_and_open_redirects() {
     let (sim, flow) = setup().await;
     let params = [("action", PAY), ("next", "//evil.example/")];
+    let token = flow.step_up().form_token("user-1", PAY);
     let r = flow
         .handle(&req(
             "POST",
             "/start",
-            &[("action", PAY), ("next", "//evil.example/"), ("device", "all")],
+            &[("action", PAY), ("next", "//evil.example/"), ("device", "all"), ("csrf", &token)],
             "user-1",
             &None,
         ))
@@ -135,6 +154,10 @@ async fn denial_api_clients_and_open_redirects() {
     assert_eq!(status.body, r#"{"verdict":"rejected"}"#);
     let page = flow.handle(&req("GET", "/wait", &params, "user-1", &session)).await;
     assert!(page.body.contains("denied") && page.body.contains("Send again"), "{}", page.body);
+    // "Send again" posts the flow's own token: a new push.
+    let again = [("action", PAY), ("next", "/"), ("device", "all"), ("csrf", &form_token(&page.body))];
+    assert_eq!(flow.handle(&req("POST", "/start", &again, "user-1", &session)).await.status, 303);
+    assert_eq!(sim.pushes().len(), 2);
 
     let Guard::Respond(r) = flow.guard(PAY, Some("user-1"), None, "/api/payment", true).await else { panic!() };
     assert_eq!((r.status, r.content_type), (401, "application/json"));

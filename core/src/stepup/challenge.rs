@@ -98,6 +98,35 @@ impl Keys {
     }
 }
 
+/// Version prefix of the form token (the CSRF field of the flow's POST forms).
+const FORM_TOKEN_VERSION: &str = "ft1";
+
+impl Keys {
+    fn form_signed(user_id: &str, action: &str, hour: u64) -> String {
+        // NUL cannot occur in a user id or an action (both are validated before this).
+        format!("{FORM_TOKEN_VERSION}\0{user_id}\0{action}\0{hour}")
+    }
+
+    /// A form token for `user_id` and `action` in the hour `hour` (Unix hours), signed with the
+    /// first key: an attacker's page cannot make one for somebody else.
+    pub(crate) fn form_token(&self, user_id: &str, action: &str, hour: u64) -> String {
+        let tag = Keys::mac(&self.0[0], &Keys::form_signed(user_id, action, hour)).finalize().into_bytes();
+        format!("{hour}.{}", URL_SAFE_NO_PAD.encode(tag))
+    }
+
+    /// True for a token of this user and action made in the hour `now_hour` or the one before,
+    /// by any of the keys (constant-time comparison).
+    pub(crate) fn check_form_token(&self, user_id: &str, action: &str, token: &str, now_hour: u64) -> bool {
+        let Some((hour, tag)) = token.split_once('.') else { return false };
+        let (Ok(hour), Ok(tag)) = (hour.parse::<u64>(), URL_SAFE_NO_PAD.decode(tag)) else { return false };
+        if hour > now_hour || now_hour - hour > 1 {
+            return false;
+        }
+        let signed = Keys::form_signed(user_id, action, hour);
+        self.0.iter().any(|key| Keys::mac(key, &signed).verify_slice(&tag).is_ok())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +173,24 @@ mod tests {
         assert!(matches!(Keys::new(vec![vec![0u8; 31]]), Err(Error::Config(_))));
         assert!(matches!(Keys::new(vec![]), Err(Error::Config(_))));
         assert!(!format!("{:?}", Keys::new(vec![vec![7u8; 32]]).expect("keys")).contains('7'));
+    }
+
+    #[test]
+    fn form_tokens_are_bound_to_user_action_and_hour() {
+        let keys = Keys::new(vec![vec![1u8; 32]]).expect("keys");
+        let t = keys.form_token("alice", "pay", 100);
+        assert!(keys.check_form_token("alice", "pay", &t, 100));
+        assert!(keys.check_form_token("alice", "pay", &t, 101), "valid in the next hour too");
+        assert!(!keys.check_form_token("alice", "pay", &t, 102), "not later");
+        assert!(!keys.check_form_token("alice", "pay", &t, 99), "not from the future");
+        assert!(!keys.check_form_token("bob", "pay", &t, 100), "another user");
+        assert!(!keys.check_form_token("alice", "view", &t, 100), "another action");
+        let other = Keys::new(vec![vec![2u8; 32]]).expect("keys");
+        assert!(!other.check_form_token("alice", "pay", &t, 100), "another key");
+        let forged = format!("101{}", &t[3..]);
+        assert!(!keys.check_form_token("alice", "pay", &forged, 101), "the hour is signed");
+        for bad in ["", ".", "100.", "x.y", "100.!!"] {
+            assert!(!keys.check_form_token("alice", "pay", bad, 100), "{bad}");
+        }
     }
 }

@@ -47,6 +47,10 @@ pub struct FlowResponse {
     pub location: Option<String>,
     /// The new session value to store (`Some("")` = remove it); `None` = unchanged.
     pub session: Option<String>,
+    /// Headers to set on the response, every one (JSON: `[["Cache-Control", "no-store"], …]`):
+    /// nothing of the flow is cached, sniffed or framed (a framed picker could be clickjacked
+    /// into sending pushes).
+    pub headers: Vec<(String, String)>,
 }
 
 /// What the guard decided (as JSON: `{"allow": {"session": …}}` or `{"respond": {…}}`).
@@ -67,31 +71,36 @@ pub struct Flow {
     message: String,
 }
 
+/// The headers of every answer of the flow.
+const HEADERS: [(&str, &str); 4] = [
+    ("Cache-Control", "no-store"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+];
+
+/// The name of the CSRF field in the flow's forms.
+pub const FORM_TOKEN_FIELD: &str = "csrf";
+
+fn response(status: u16, content_type: &'static str, body: String) -> FlowResponse {
+    let headers = HEADERS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    FlowResponse { status, content_type, body, location: None, session: None, headers }
+}
+
 fn html(status: u16, body: String) -> FlowResponse {
-    FlowResponse { status, content_type: "text/html; charset=utf-8", body, location: None, session: None }
+    response(status, "text/html; charset=utf-8", body)
 }
 
 fn json(status: u16, body: String) -> FlowResponse {
-    FlowResponse { status, content_type: "application/json", body, location: None, session: None }
+    response(status, "application/json", body)
 }
 
 fn see_other(location: String, session: Option<String>) -> FlowResponse {
-    FlowResponse {
-        status: 303,
-        content_type: "text/plain; charset=utf-8",
-        body: String::new(),
-        location: Some(location),
-        session,
-    }
+    FlowResponse { location: Some(location), session, ..response(303, "text/plain; charset=utf-8", String::new()) }
 }
 
 fn message_page(status: u16, title: &str, text: &str) -> FlowResponse {
-    let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title></head><body><main><h1>{t}</h1><p role=\"alert\">{x}</p></main></body></html>",
-        t = page::escape(title),
-        x = page::escape(text)
-    );
-    html(status, body)
+    html(status, page::notice(title, text, None))
 }
 
 /// A local path to go back to, or `/`.
@@ -194,13 +203,24 @@ impl Flow {
             ("GET", "/start") => match self.step_up.devices(user).await {
                 Ok(devices) if devices.len() > 1 => {
                     let action_url = format!("{}/start?{}", self.mount, query(&[("action", &action), ("next", &next)]));
-                    html(200, page::device_picker("Confirm on your phone", &devices, &action_url, None))
+                    let token = self.step_up.form_token(user, &action);
+                    let hidden = Some((FORM_TOKEN_FIELD, token.as_str()));
+                    html(200, page::device_picker("Confirm on your phone", &devices, &action_url, hidden))
                 }
                 Ok(devices) if devices.len() == 1 => self.begin(user, &action, Some(&devices[0].id), &next, req).await,
                 Ok(_) => message_page(409, "No phone enrolled", "Enrol a phone to confirm sensitive actions."),
                 Err(e) => self.failure(&e),
             },
             ("POST", "/start") => {
+                // Only the flow's own forms start a push from a POST: not a page of another site.
+                let token = req.params.get(FORM_TOKEN_FIELD).map(String::as_str).unwrap_or_default();
+                if !self.step_up.check_form_token(user, &action, token) {
+                    return message_page(
+                        403,
+                        "Start again",
+                        "This form has expired or did not come from this site. Go back and try again.",
+                    );
+                }
                 let device = req.params.get("device").filter(|d| d.as_str() != "all").cloned();
                 self.begin(user, &action, device.as_deref(), &next, req).await
             }
@@ -215,19 +235,18 @@ impl Flow {
                     },
                 };
                 let retry_url = format!("{}/start?{}", self.mount, query(&[("action", &action), ("next", &next)]));
+                let token = self.step_up.form_token(user, &action);
+                let retry = page::Retry {
+                    url: &retry_url,
+                    label: Texts::default().send_again,
+                    hidden: (FORM_TOKEN_FIELD, &token),
+                };
                 match verdict {
                     Ok(Verdict::Approved) => return see_other(next, None),
                     Ok(v @ (Verdict::Rejected | Verdict::Expired)) => {
                         let text =
                             if v == Verdict::Rejected { Texts::default().rejected } else { Texts::default().expired };
-                        let mut r = message_page(200, "Not confirmed", text);
-                        let form = format!(
-                            "<form method=\"post\" action=\"{}\"><button type=\"submit\">{}</button></form></main>",
-                            page::escape(&retry_url),
-                            page::escape(Texts::default().send_again)
-                        );
-                        r.body = r.body.replace("</main>", &form);
-                        return r;
+                        return html(200, page::notice("Not confirmed", text, Some(&retry)));
                     }
                     _ => {}
                 }
@@ -237,7 +256,7 @@ impl Flow {
                     message: &self.message,
                     status_url: &status_url,
                     continue_url: &next,
-                    retry_url: &retry_url,
+                    retry: &retry,
                     poll_ms: 1000,
                     texts: Texts::default(),
                 };

@@ -174,6 +174,18 @@ impl StepUp {
         })
     }
 
+    /// A token for the hidden field of a form that starts a step-up (the flow's device picker
+    /// and "send again"): bound to the user, the action and the hour, so a page of another site
+    /// cannot make the user's browser send pushes (CSRF). Valid for one to two hours.
+    pub fn form_token(&self, user_id: &str, action: &str) -> String {
+        self.inner.keys.form_token(user_id, action, unix_ms(SystemTime::now()) / 3_600_000)
+    }
+
+    /// True when `token` is a [`StepUp::form_token`] of this user and action, still valid.
+    pub fn check_form_token(&self, user_id: &str, action: &str, token: &str) -> bool {
+        self.inner.keys.check_form_token(user_id, action, token, unix_ms(SystemTime::now()) / 3_600_000)
+    }
+
     /// The client behind this step-up.
     pub fn client(&self) -> &Client {
         &self.inner.client

@@ -47,12 +47,47 @@ pub struct WaitingPage<'a> {
     pub status_url: &'a str,
     /// Where an approval leads (the page the user asked for).
     pub continue_url: &'a str,
-    /// The form action of "send again" (POST), offered after a rejection, expiry or timeout.
-    pub retry_url: &'a str,
+    /// The "send again" form (POST), offered after a rejection, expiry or timeout.
+    pub retry: &'a Retry<'a>,
     /// Milliseconds between two polls of the status route (1000 by default).
     pub poll_ms: u32,
     /// Texts of the states, in the app's language.
     pub texts: Texts<'a>,
+}
+
+/// A "send again" form: where it posts, its button, and its hidden field (the CSRF token).
+#[derive(Debug, Clone, Copy)]
+pub struct Retry<'a> {
+    pub url: &'a str,
+    pub label: &'a str,
+    pub hidden: (&'a str, &'a str),
+}
+
+impl Retry<'_> {
+    fn form(&self, id_and_class: &str) -> String {
+        format!(
+            r#"<form{id_and_class} method="post" action="{url}"><input type="hidden" name="{k}" value="{v}"><button type="submit">{label}</button></form>"#,
+            url = escape(self.url),
+            k = escape(self.hidden.0),
+            v = escape(self.hidden.1),
+            label = escape(self.label),
+        )
+    }
+}
+
+/// A short page with a title and one line of text (announced to screen readers), and
+/// optionally a "send again" form.
+pub fn notice(title: &str, text: &str, retry: Option<&Retry<'_>>) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{t}</title><style>{STYLE}</style></head>
+<body><main aria-labelledby="heading"><h1 id="heading">{t}</h1><p id="status" role="alert">{x}</p>{form}</main></body></html>
+"#,
+        t = escape(title),
+        x = escape(text),
+        form = retry.map(|r| r.form("")).unwrap_or_default(),
+    )
 }
 
 /// The page's words (English defaults in [`Texts::default`]).
@@ -103,7 +138,7 @@ pub fn waiting_page(p: &WaitingPage<'_>) -> String {
 <h1 id="heading">{title}</h1>
 <p class="msg" id="push-message">{message}</p>
 <p id="status" role="status" aria-live="polite" tabindex="-1" data-verdict="pending">{waiting}</p>
-<form id="retry" class="hidden" method="post" action="{retry}"><button type="submit">{again}</button></form>
+{retry}
 </main>
 <script>
 (function () {{
@@ -132,8 +167,7 @@ pub fn waiting_page(p: &WaitingPage<'_>) -> String {
         refresh = (p.poll_ms.max(1000) / 1000).max(1),
         message = escape(p.message),
         waiting = escape(t.waiting),
-        retry = escape(p.retry_url),
-        again = escape(t.send_again),
+        retry = p.retry.form(r#" id="retry" class="hidden""#),
         status_js = js_string(p.status_url),
         continue_js = js_string(p.continue_url),
         poll = p.poll_ms.max(250),
@@ -175,13 +209,15 @@ pub fn device_picker(title: &str, devices: &[Device], action_url: &str, hidden: 
 mod tests {
     use super::*;
 
+    const RETRY: Retry<'static> = Retry { url: "/step-up/retry", label: "Send again", hidden: ("csrf", "t<1>") };
+
     fn page<'a>(message: &'a str, status_url: &'a str) -> WaitingPage<'a> {
         WaitingPage {
             title: "Check your phone",
             message,
             status_url,
             continue_url: "/payment-method",
-            retry_url: "/step-up/retry",
+            retry: &RETRY,
             poll_ms: 1000,
             texts: Texts::default(),
         }
@@ -196,6 +232,10 @@ mod tests {
         assert_eq!(html.matches("</script>").count(), 1, "only the page's own script closes");
         assert!(html.contains(r#"role="status""#) && html.contains(r#"aria-live="polite""#));
         assert!(html.contains(r#"<noscript><meta http-equiv="refresh" content="1"></noscript>"#));
+        assert!(html.contains(r#"<input type="hidden" name="csrf" value="t&lt;1&gt;">"#), "{html}");
+        let n = notice("<T>", "<x>", Some(&RETRY));
+        assert!(n.contains("&lt;T&gt;") && n.contains("&lt;x&gt;") && n.contains(r#"action="/step-up/retry""#));
+        assert!(n.contains(r#"value="t&lt;1&gt;""#) && !n.contains("<x>"));
         let d = Device {
             id: "d\"1".into(),
             name: Some("<b>Pixel</b>".into()),

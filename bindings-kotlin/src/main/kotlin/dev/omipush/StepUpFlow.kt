@@ -30,8 +30,9 @@ data class FlowRequest @JvmOverloads constructor(
 
 /**
  * What to answer: [status], `Content-Type` [contentType], [body], a `Location` header
- * [location] (with 303), and the flow's new [session] value to keep (`""` = remove it,
- * `null` = leave it as it is).
+ * [location] (with 303), the flow's new [session] value to keep (`""` = remove it,
+ * `null` = leave it as it is), and [headers] to set on the response, every one
+ * (`Cache-Control: no-store` and the like).
  */
 data class FlowResponse(
     val status: Int,
@@ -39,6 +40,7 @@ data class FlowResponse(
     val body: String,
     val location: String?,
     val session: String?,
+    val headers: Map<String, String> = emptyMap(),
 )
 
 /** What the guard of a route decided. */
@@ -146,7 +148,7 @@ private fun FlowRequest.toNative() = NativeFlowRequest(
 )
 
 private fun NativeFlowResponse.toPublic() =
-    FlowResponse(status.toInt(), contentType, body, location, session)
+    FlowResponse(status.toInt(), contentType, body, location, session, headers)
 
 private fun NativeGuard.toPublic(): GuardResult = when (this) {
     is NativeGuard.Allow -> GuardResult.Allow(session)

@@ -60,8 +60,13 @@ class StepUpFlowTest {
         assertEquals(200, picker.status)
         assertTrue(picker.body.contains("name=\"device\"") && picker.body.contains("value=\"all\""), picker.body)
         assertEquals(before, sim.pushes().size, "the picker sends nothing")
+        assertEquals("no-store", picker.headers["Cache-Control"])
+        // Without the picker's CSRF token (a form of another site): 403, nothing sent.
+        assertEquals(403, flow.handle(req("POST", "/start", params + ("device" to "dev-1"), "user-1", null)).status)
+        assertEquals(before, sim.pushes().size)
 
-        val picked = flow.handle(req("POST", "/start", params + ("device" to "dev-1"), "user-1", null))
+        val csrf = Regex("""name="csrf" value="([^"]+)"""").find(picker.body)!!.groupValues[1]
+        val picked = flow.handle(req("POST", "/start", params + mapOf("device" to "dev-1", "csrf" to csrf), "user-1", null))
         assertEquals(303, picked.status)
         assertTrue(picked.location!!.startsWith("/step-up/wait?action=change-payment-method"), picked.location)
         val session = picked.session
@@ -95,7 +100,8 @@ class StepUpFlowTest {
 
     @Test
     fun `denial, API clients, no user and bad input`() = runBlocking {
-        val start = flow.handle(req("POST", "/start", mapOf("action" to pay, "next" to "//evil.example/", "device" to "all"), "user-2", null))
+        // user-2 has one phone: the start pushes at once.
+        val start = flow.handle(req("GET", "/start", mapOf("action" to pay, "next" to "//evil.example/"), "user-2", null))
         assertEquals(303, start.status)
         assertTrue(start.location!!.endsWith("next=%2F"), "not an open redirect: ${start.location}")
         sim.reject(sim.pushes().last().nonce)
