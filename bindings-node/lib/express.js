@@ -5,27 +5,12 @@
 // `req.session` (express-session, cookie-session) or else in a cookie of its own.
 // Express itself is not required here: both are plain `(req, res, next)` functions.
 const args = require('./args.js')
-const { StepUp } = require('./stepup.js')
-const { StepUpFlow } = require('./flow.js')
+const { adapterFlow, currentUser, stringParams, readCookie, flowCookie, responseHeaders } = require('./flow.js')
 
 const OPTIONS = ['user', 'mount', 'message', 'cookieName', 'sessionKey']
 const DEFAULT_COOKIE = 'omi_step_up'
 const DEFAULT_SESSION_KEY = 'omiStepUp'
 const MAX_FORM_BYTES = 64 * 1024
-
-function readCookie(req, name) {
-  for (const part of String(req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim())
-      } catch {
-        return undefined
-      }
-    }
-  }
-  return undefined
-}
 
 /** Where the flow's value lives: the app's session when there is one, else a cookie. */
 function sessionStore(cookieName, sessionKey) {
@@ -35,7 +20,7 @@ function sessionStore(cookieName, sessionKey) {
         const v = req.session[sessionKey]
         return typeof v === 'string' ? v : undefined
       }
-      return readCookie(req, cookieName)
+      return readCookie(req.headers.cookie, cookieName)
     },
     set(req, res, value) {
       if (req.session && typeof req.session === 'object') {
@@ -43,36 +28,14 @@ function sessionStore(cookieName, sessionKey) {
         else delete req.session[sessionKey]
         return
       }
-      // The value is signed challenges bound to the user and the action: not a secret, but no
-      // script needs it.
-      const attrs = `Path=/; HttpOnly; SameSite=Lax${req.secure ? '; Secure' : ''}`
-      const cookie = value
-        ? `${cookieName}=${encodeURIComponent(value)}; ${attrs}`
-        : `${cookieName}=; ${attrs}; Max-Age=0`
-      res.append('Set-Cookie', cookie)
+      res.append('Set-Cookie', flowCookie(cookieName, value, req.secure))
     },
   }
 }
 
-function first(v) {
-  if (typeof v === 'string') return v
-  if (Array.isArray(v) && typeof v[0] === 'string') return v[0]
-  return undefined
-}
-
-function strings(obj, into) {
-  if (obj && typeof obj === 'object') {
-    for (const [k, v] of Object.entries(obj)) {
-      const s = first(v)
-      if (s !== undefined) into[k] = s
-    }
-  }
-  return into
-}
-
 /** The form of a POST: `req.body` when a body parser ran, else read here (urlencoded only). */
 function formOf(req) {
-  if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) return Promise.resolve(strings(req.body, {}))
+  if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) return Promise.resolve(stringParams(req.body))
   if (req.method !== 'POST' || !req.is('application/x-www-form-urlencoded') || !req.readable) return Promise.resolve({})
   return new Promise((resolve, reject) => {
     const chunks = []
@@ -103,30 +66,19 @@ function wantsJson(req) {
  */
 function expressStepUp(stepUp, options) {
   args.options('options', options, OPTIONS, true)
-  if (typeof options.user !== 'function') throw args.fail('options.user', 'a function', options.user)
-  const user = options.user
-  let flow
-  if (stepUp instanceof StepUpFlow) {
-    if (options.mount !== undefined || options.message !== undefined) {
-      throw new TypeError('options.mount and options.message belong to the StepUpFlow given')
-    }
-    flow = stepUp
-  } else if (stepUp instanceof StepUp) {
-    flow = new StepUpFlow(stepUp, { mount: options.mount, message: options.message })
-  } else {
-    throw args.fail('stepUp', 'a StepUp or a StepUpFlow', stepUp)
-  }
+  const user = currentUser('options.user', options.user)
+  const flow = adapterFlow(stepUp, options.mount, options.message)
   const store = sessionStore(
     args.optString('options.cookieName', options.cookieName) ?? DEFAULT_COOKIE,
     args.optString('options.sessionKey', options.sessionKey) ?? DEFAULT_SESSION_KEY,
   )
-  const currentUser = async (req) => {
-    const id = await user(req)
-    return id === null || id === undefined ? undefined : args.string('the user of the request', id)
-  }
 
   function send(req, res, r) {
     if (r.session !== undefined) store.set(req, res, r.session)
+    for (const [name, value] of responseHeaders(r)) {
+      if (name.toLowerCase() === 'set-cookie') res.append(name, value)
+      else res.set(name, value)
+    }
     res.status(r.status)
     res.set('Content-Type', r.contentType)
     if (r.location !== undefined) res.set('Location', r.location)
@@ -139,7 +91,7 @@ function expressStepUp(stepUp, options) {
       const run = async () => {
         const result = await flow.guard({
           action,
-          userId: await currentUser(req),
+          userId: await user(req),
           session: store.get(req),
           url: req.originalUrl,
           wantsJson: wantsJson(req),
@@ -157,13 +109,13 @@ function expressStepUp(stepUp, options) {
     return function stepUpRoutes(req, res, next) {
       if (!req.path.startsWith(prefix)) return next()
       const run = async () => {
-        const params = strings(req.query, {})
+        const params = stringParams(req.query)
         Object.assign(params, await formOf(req))
         const response = await flow.handle({
           method: req.method,
           route: req.path.slice(flow.mount.length),
           params,
-          userId: await currentUser(req),
+          userId: await user(req),
           session: store.get(req),
         })
         send(req, res, response)

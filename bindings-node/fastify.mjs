@@ -1,0 +1,4 @@
+import fastify from './fastify.js'
+
+export const { fastifyStepUp } = fastify
+export default fastifyStepUp
