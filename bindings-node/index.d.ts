@@ -357,6 +357,8 @@ export interface FlowResponse {
   location?: string
   /** The flow's new session value to keep (`''` = remove it); absent = unchanged. */
   session?: string
+  /** Headers to set on the response, every one (`Cache-Control: no-store`, `X-Frame-Options: DENY`, …). */
+  headers: Record<string, string>
 }
 
 /** What {@link StepUpFlow.guard} needs to know about the request. */
