@@ -266,6 +266,41 @@ def test_fastapi_example_stops_polling_when_the_client_disconnects(sim: Simulato
     module.omi.close()
 
 
+def test_web_step_up_example(sim: Simulator, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("SESSION_SECRET", "test-only")
+    module = load("web_step_up")
+
+    from starlette.responses import PlainTextResponse
+
+    async def login(request: Any) -> PlainTextResponse:  # the app's own authentication, in the test
+        request.session["user"] = "user-1"
+        return PlainTextResponse("ok")
+
+    module.app.add_route("/test-login", login)
+    with TestClient(module.app, follow_redirects=False) as web:
+        assert web.get("/payment-method").status_code == 401  # nobody signed in
+        web.get("/test-login")
+        api = web.get("/payment-method", headers={"Accept": "application/json"})
+        assert api.status_code == 401 and api.json()["error"] == "step_up_required"
+        start = web.get("/payment-method").headers["location"]
+        picker = web.get(start)  # user-1 has two phones: the picker first
+        assert "Pixel 9" in picker.text and sim.pushes() == []
+        token = re.search(r'name="csrf" value="([^"]+)"', picker.text)
+        assert token
+        sent = web.post(start, data={"device": "dev-1", "csrf": token.group(1)})
+        assert sent.status_code == 303 and "Check your phone" in web.get(sent.headers["location"]).text
+        sim.approve(sim.pushes()[0].nonce)
+        # What the waiting page's script polls; on "approved" it goes back to the page.
+        status = web.get(sent.headers["location"].replace("/wait?", "/status?"))
+        assert status.json() == {"verdict": "approved", "redirect": "/payment-method"}
+        page = web.get("/payment-method")
+        assert page.status_code == 200 and "Confirmed on your phone, user-1." in page.text
+        assert web.get("/payment-method").status_code == 303  # once
+    module.omi.close()
+
+
 def test_testing_helper_example() -> None:
     module = load("testing_helper")
     module.test_step_up_is_confirmed()

@@ -1,0 +1,81 @@
+"""What the framework adapters (``omi_push.fastapi``, ``.flask``, ``.django``) share: reading
+a request into the flow's terms, and keeping the flow's value in a session. Conversion only."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, MutableMapping, Optional, Tuple
+from urllib.parse import parse_qsl
+
+DEFAULT_SESSION_KEY = "omi_push_step_up"
+"""The session key of the flow's value (signed challenges: no secret, useless to others)."""
+
+MAX_FORM_BYTES = 64 * 1024
+"""The flow's own forms are a few hundred bytes; a bigger body is not one of them."""
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _q(accept: List[Tuple[str, float]], media: str) -> Tuple[float, int]:
+    """The quality the client gives ``media`` and how specific the range that gave it is
+    (its most specific matching range wins)."""
+    kind = media.split("/")[0] + "/*"
+    for specific, wanted in ((2, media), (1, kind), (0, "*/*")):
+        for rng, q in accept:
+            if rng == wanted:
+                return q, specific if q > 0 else 0
+    return 0.0, 0
+
+
+def wants_json(accept: Optional[str]) -> bool:
+    """An API client: it prefers JSON to HTML, by quality and then by how specifically it asks
+    (as Express's ``req.accepts(["html", "json"])``); a tie, ``*/*`` or no header mean HTML."""
+    ranges: List[Tuple[str, float]] = []
+    for part in (accept or "").split(","):
+        media, *opts = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for o in opts:
+            name, _, value = o.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media:
+            ranges.append((media.lower(), q))
+    return _q(ranges, "application/json") > _q(ranges, "text/html")
+
+
+def params(query: str, content_type: Optional[str], body: bytes) -> Dict[str, str]:
+    """Query and (urlencoded) form values, the form's winning; the first of repeated names."""
+    out: Dict[str, str] = {}
+    sources = [query]
+    if (content_type or "").split(";")[0].strip().lower() == FORM:
+        sources.append(body.decode("utf-8", "replace"))
+    for source in sources:
+        seen: Dict[str, str] = {}
+        for k, v in parse_qsl(source, keep_blank_values=True):
+            seen.setdefault(k, v)
+        out.update(seen)
+    return out
+
+
+def too_large(content_length: Optional[str]) -> bool:
+    try:
+        return int(content_length or 0) > MAX_FORM_BYTES
+    except ValueError:
+        return True
+
+
+def session_get(session: Any, key: str) -> Optional[str]:
+    value = session.get(key)
+    return value if isinstance(value, str) else None
+
+
+def session_set(session: MutableMapping[str, Any], key: str, value: Optional[str]) -> None:
+    """Stores the flow's new value: ``None`` = unchanged, ``""`` = remove it."""
+    if value is None:
+        return
+    if value:
+        session[key] = value
+    else:
+        session.pop(key, None)

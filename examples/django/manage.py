@@ -1,0 +1,12 @@
+#!/usr/bin/env python
+"""``make run`` = ``python manage.py runserver --noreload``: the sample on the embedded OMI
+simulator (its virtual phone page's URL is printed at start)."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
