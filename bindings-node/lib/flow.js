@@ -185,36 +185,11 @@ function flowCookie(name, value, secure) {
 /**
  * Whether an `Accept` header prefers JSON to HTML (an API client), as Express's
  * `req.accepts(['html', 'json']) === 'json'`: the most specific range of each decides its
- * quality; a tie goes to the one listed first, then to HTML; no header = HTML.
+ * quality; a tie goes to the one listed first, then to HTML; no header = HTML. The core's
+ * one rule (`omi_push::stepup::flow::wants_json`), as every binding asks it.
  */
 function wantsJson(accept) {
-  const ranges = String(accept ?? '')
-    .split(',')
-    .map((part, i) => {
-      const [type, ...ps] = part.split(';')
-      let q = 1
-      for (const p of ps) {
-        const [k, v] = p.split('=')
-        if (k.trim().toLowerCase() === 'q') q = Number(v)
-      }
-      return { type: type.trim().toLowerCase(), q: Number.isFinite(q) ? q : 0, i }
-    })
-  const best = (full) => {
-    const wild = `${full.split('/')[0]}/*`
-    let b
-    for (const r of ranges) {
-      const s = r.type === full ? 2 : r.type === wild ? 1 : r.type === '*/*' ? 0 : -1
-      if (s >= 0 && (b === undefined || s > b.s)) b = { q: r.q, s, i: r.i }
-    }
-    return b && b.q > 0 ? b : undefined
-  }
-  const html = best('text/html')
-  const json = best('application/json')
-  if (json === undefined) return false
-  if (html === undefined) return true
-  if (json.q !== html.q) return json.q > html.q
-  if (json.s !== html.s) return json.s > html.s
-  return json.i < html.i
+  return native.flowWantsJson(accept == null ? undefined : String(accept))
 }
 
 /** Every header of a flow response as `[name, value]` (set them all; `Set-Cookie` is appended). */

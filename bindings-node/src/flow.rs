@@ -89,3 +89,9 @@ impl NativeFlow {
         block(&env, self.handle_call(request))
     }
 }
+
+/// True for an API client by its `Accept` header (the core's one rule, `flow::wants_json`).
+#[napi]
+pub fn flow_wants_json(accept: Option<String>) -> bool {
+    omi_push::stepup::flow::wants_json(accept.as_deref())
+}

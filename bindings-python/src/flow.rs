@@ -66,3 +66,9 @@ impl FlowCore {
         into_asyncio(py, self.handle_call(request))
     }
 }
+
+/// True for an API client by its `Accept` header (the core's one rule, `flow::wants_json`).
+#[pyfunction]
+pub fn flow_wants_json(accept: Option<&str>) -> bool {
+    omi_push::stepup::flow::wants_json(accept)
+}

@@ -3,8 +3,10 @@ a request into the flow's terms, and keeping the flow's value in a session. Conv
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, MutableMapping, Optional, Tuple
+from typing import Any, Dict, MutableMapping, Optional
 from urllib.parse import parse_qsl
+
+from . import _native
 
 DEFAULT_SESSION_KEY = "omi_push_step_up"
 """The session key of the flow's value (signed challenges: no secret, useless to others)."""
@@ -15,34 +17,10 @@ MAX_FORM_BYTES = 64 * 1024
 FORM = "application/x-www-form-urlencoded"
 
 
-def _q(accept: List[Tuple[str, float]], media: str) -> Tuple[float, int]:
-    """The quality the client gives ``media`` and how specific the range that gave it is
-    (its most specific matching range wins)."""
-    kind = media.split("/")[0] + "/*"
-    for specific, wanted in ((2, media), (1, kind), (0, "*/*")):
-        for rng, q in accept:
-            if rng == wanted:
-                return q, specific if q > 0 else 0
-    return 0.0, 0
-
-
 def wants_json(accept: Optional[str]) -> bool:
-    """An API client: it prefers JSON to HTML, by quality and then by how specifically it asks
-    (as Express's ``req.accepts(["html", "json"])``); a tie, ``*/*`` or no header mean HTML."""
-    ranges: List[Tuple[str, float]] = []
-    for part in (accept or "").split(","):
-        media, *opts = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for o in opts:
-            name, _, value = o.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media:
-            ranges.append((media.lower(), q))
-    return _q(ranges, "application/json") > _q(ranges, "text/html")
+    """An API client: it prefers JSON to HTML (the core's one rule, as Express's
+    ``req.accepts(["html", "json"])``); ``*/*`` or no header mean HTML."""
+    return _native.flow_wants_json(accept)
 
 
 def params(query: str, content_type: Optional[str], body: bytes) -> Dict[str, str]:

@@ -103,6 +103,52 @@ fn message_page(status: u16, title: &str, text: &str) -> FlowResponse {
     html(status, page::notice(title, text, None))
 }
 
+/// True for an API client: its `Accept` header prefers JSON to HTML, as Express's
+/// `req.accepts(["html", "json"])` decides — by quality, then by how specifically each is
+/// named (`application/json` over `application/*` over `*/*`), then by order. No header,
+/// `*/*` alone, or a tie mean HTML (a browser). Every adapter asks this one function.
+pub fn wants_json(accept: Option<&str>) -> bool {
+    // (quality, specificity, position) of the best range matching `full`, if it accepts it.
+    let best = |full: &str| {
+        let wild = format!("{}/*", full.split('/').next().unwrap_or_default());
+        let mut found: Option<(f32, u8, usize)> = None;
+        for (i, part) in accept.unwrap_or_default().split(',').enumerate() {
+            let mut pieces = part.split(';');
+            let media = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let q = pieces
+                .filter_map(|p| p.split_once('='))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+                .map_or(1.0, |(_, v)| v.trim().parse::<f32>().ok().filter(|q| q.is_finite()).unwrap_or(0.0));
+            let s = if media == full {
+                2
+            } else if media == wild {
+                1
+            } else if media == "*/*" {
+                0
+            } else {
+                continue;
+            };
+            if found.is_none_or(|(_, fs, _)| s > fs) {
+                found = Some((q, s, i));
+            }
+        }
+        found.filter(|(q, _, _)| *q > 0.0)
+    };
+    match (best("application/json"), best("text/html")) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some((jq, js, ji)), Some((hq, hs, hi))) => {
+            if jq != hq {
+                jq > hq
+            } else if js != hs {
+                js > hs
+            } else {
+                ji < hi
+            }
+        }
+    }
+}
+
 /// A local path to go back to, or `/`.
 fn local(next: Option<&String>) -> String {
     match next {
@@ -317,6 +363,30 @@ impl Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_clients_are_told_apart_from_browsers() {
+        let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8";
+        for (accept, want) in [
+            (None, false),
+            (Some(""), false),
+            (Some("*/*"), false),
+            (Some(browser), false),
+            (Some("application/json"), true),
+            (Some("application/json, text/plain, */*"), true),
+            (Some("application/*"), true),
+            (Some("text/html;q=0.5, application/json"), true),
+            (Some("application/json;q=0.5, text/html"), false),
+            (Some("application/json, text/html"), true),
+            (Some("text/html, application/json"), false),
+            (Some("application/json;q=0"), false),
+            (Some("application/json;q=x, text/html;q=0.1"), false),
+            (Some("text/plain"), false),
+            (Some("APPLICATION/JSON"), true),
+        ] {
+            assert_eq!(wants_json(accept), want, "{accept:?}");
+        }
+    }
 
     #[test]
     fn next_is_a_local_path_only() {
