@@ -346,6 +346,12 @@ export interface StepUpFlowOptions {
   mount?: string
   /** The text pushed to the phone and shown on the waiting page (default `Confirm this action on your phone`). */
   message?: string
+  /**
+   * The app's own page template around every page of the flow: HTML with `{{content}}`, and
+   * optionally `{{title}}`, `{{head}}` (inside `<head>`: the no-script refresh) and `{{style}}`
+   * (the built-in CSS). A `ConfigError` without `{{content}}`.
+   */
+  layout?: string
 }
 
 /** An answer of the flow for the framework to send. */

@@ -67,8 +67,14 @@ impl NativeFlow {
     /// The flow mounted at `mount`, pushing `message`: a config error for a bad mount point,
     /// an invalid-argument one for a message the core would refuse.
     #[uniffi::constructor]
-    pub fn new(step_up: Arc<NativeStepUp>, mount: String, message: String) -> Result<Self, NativeError> {
-        Ok(NativeFlow { inner: Flow::new(step_up.core().clone(), &mount, &message)? })
+    pub fn new(
+        step_up: Arc<NativeStepUp>,
+        mount: String,
+        message: String,
+        layout: Option<String>,
+    ) -> Result<Self, NativeError> {
+        let flow = Flow::new(step_up.core().clone(), &mount, &message)?;
+        Ok(NativeFlow { inner: if let Some(l) = layout { flow.with_layout(&l)? } else { flow } })
     }
 
     pub async fn guard(
@@ -95,4 +101,10 @@ impl NativeFlow {
         let r = runtime::run(async move { Ok(flow.handle(&req).await) }).await?;
         Ok(r.into())
     }
+}
+
+/// True for an API client by its `Accept` header (the core's one rule, `flow::wants_json`).
+#[uniffi::export]
+pub fn flow_wants_json(accept: Option<String>) -> bool {
+    omi_push::stepup::flow::wants_json(accept.as_deref())
 }

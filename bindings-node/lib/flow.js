@@ -11,7 +11,7 @@ const { rethrow } = require('./errors.js')
 
 const DEFAULT_MOUNT = '/step-up'
 const DEFAULT_MESSAGE = 'Confirm this action on your phone'
-const FLOW_OPTIONS = ['mount', 'message']
+const FLOW_OPTIONS = ['mount', 'message', 'layout']
 const GUARD_KEYS = ['action', 'userId', 'session', 'url', 'wantsJson']
 const REQUEST_KEYS = ['method', 'route', 'params', 'userId', 'session']
 
@@ -79,7 +79,8 @@ class StepUpFlow {
     const o = options ?? {}
     this.#mount = args.optString('options.mount', o.mount) ?? DEFAULT_MOUNT
     const message = args.optString('options.message', o.message) ?? DEFAULT_MESSAGE
-    this.#native = sync(() => new native.NativeFlow(stepUpNative(stepUp), this.#mount, message))
+    const layout = args.optString('options.layout', o.layout)
+    this.#native = sync(() => new native.NativeFlow(stepUpNative(stepUp), this.#mount, message, layout))
   }
 
   /** Where the flow's routes are mounted, e.g. `/step-up`. */

@@ -15,13 +15,13 @@ const MESSAGE = 'Confirm the change of your payment method'
 /** The CSRF token of the first form of a page (the core checks it on every POST). */
 const formToken = (html) => html.match(/name="csrf" value="([^"]+)"/)[1]
 
-async function flowSetup(t, store) {
+async function flowSetup(t, store, options = {}) {
   const { sim, client } = await setup(t)
   sim.addUser({ id: 'user-2', devices: [{ id: 'dev-3' }] })
   const url = store === 'redis' ? process.env.OMI_PUSH_REDIS_URL : 'memory'
   assert.ok(url, 'OMI_PUSH_REDIS_URL is not set (run under scripts/with-redis)')
   const stepUp = new StepUp(client, { keys: KEY, minGapMs: 0, maxUnresolved: 5, store: url, storePrefix: `node-flow:${generateNonce()}:` })
-  return { sim, flow: new StepUpFlow(stepUp, { message: MESSAGE }) }
+  return { sim, stepUp, flow: new StepUpFlow(stepUp, { message: MESSAGE, ...options }) }
 }
 
 /** The flow's async or blocking forms, behind one async shape. */
@@ -131,4 +131,14 @@ test('an API client gets 401 JSON; nobody signed in gets 401; a bad action 400; 
   assert.throws(() => flow.handleSync({ method: 'GET', route: '/start', params: { action: 1 } }), TypeError)
   assert.equal(flow.mount, '/step-up')
   assert.equal(JSON.stringify(flow), '{"mount":"/step-up"}')
+})
+
+test('the app\'s layout wraps every page of the flow; one without {{content}} is a ConfigError', async (t) => {
+  const layout = '<html><head><title>Shop: {{title}}</title>{{head}}</head><body>{{content}}</body></html>'
+  const { flow, stepUp } = await flowSetup(t, 'memory', { layout })
+  const picker = await flow.handle({ method: 'GET', route: '/start', params: { action: PAY }, userId: 'user-1' })
+  assert.ok(picker.body.startsWith('<html><head><title>Shop: Confirm on your phone</title>'), picker.body)
+  assert.ok(picker.body.endsWith('</main></body></html>') && picker.body.includes('name="csrf"'), picker.body)
+  assert.throws(() => new StepUpFlow(stepUp, { layout: '<html>no content</html>' }), omi.ConfigError)
+  assert.throws(() => new StepUpFlow(stepUp, { layout: 42 }), TypeError)
 })

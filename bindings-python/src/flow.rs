@@ -45,8 +45,11 @@ impl FlowCore {
 #[pymethods]
 impl FlowCore {
     #[new]
-    fn new(py: Python<'_>, step_up: &StepUpCore, mount: &str, message: &str) -> PyResult<FlowCore> {
-        Ok(FlowCore { inner: Flow::new(step_up.inner.clone(), mount, message).py_err(py)? })
+    #[pyo3(signature = (step_up, mount, message, layout=None))]
+    fn new(py: Python<'_>, step_up: &StepUpCore, mount: &str, message: &str, layout: Option<&str>) -> PyResult<FlowCore> {
+        let flow = Flow::new(step_up.inner.clone(), mount, message);
+        let flow = flow.and_then(|f| if let Some(l) = layout { f.with_layout(l) } else { Ok(f) });
+        Ok(FlowCore { inner: flow.py_err(py)? })
     }
 
     fn guard(&self, py: Python<'_>, args: GuardArgs) -> PyResult<String> {

@@ -166,3 +166,17 @@ def test_an_api_client_is_one_that_prefers_json(accept: "str | None", api: bool)
     from omi_push._web import wants_json
 
     assert wants_json(accept) is api
+
+
+def test_the_apps_layout_wraps_every_page(sim: Simulator) -> None:
+    layout = "<html><head><title>Shop: {{title}}</title>{{head}}</head><body>{{content}}</body></html>"
+    with sim.client(poll_interval=0.05) as omi:
+        step_up = StepUp(omi, KEY, min_gap=0)
+        flow = StepUpFlow(step_up, layout=layout)
+        picker = flow.handle("GET", "/start", {"action": PAY}, user_id="user-1", session=None)
+        assert picker.body.startswith("<html><head><title>Shop: Confirm on your phone</title>"), picker.body
+        assert picker.body.endswith("</main></body></html>") and 'name="csrf"' in picker.body
+        with pytest.raises(ConfigError):
+            StepUpFlow(step_up, layout="<html>no content</html>")
+        with pytest.raises(TypeError):
+            StepUpFlow(step_up, layout=42)  # type: ignore[arg-type]

@@ -167,3 +167,16 @@ async fn denial_api_clients_and_open_redirects() {
     let bad = flow.handle(&req("GET", "/start", &[("action", "bad action")], "user-1", &None)).await;
     assert_eq!(bad.status, 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_layout_wraps_the_flow_pages() {
+    let (_sim, flow) = setup().await;
+    assert!(flow.clone().with_layout("<html>no placeholder</html>").is_err());
+    let flow = flow.with_layout("<html><head><title>Shop: {{title}}</title>{{head}}</head><body>{{content}}</body></html>");
+    let flow = flow.expect("layout");
+    let picker = flow.handle(&req("GET", "/start", &[("action", PAY)], "user-1", &None)).await;
+    assert!(picker.body.starts_with("<html><head><title>Shop: Confirm on your phone</title>"), "{}", picker.body);
+    assert!(picker.body.contains("name=\"csrf\"") && picker.body.ends_with("</main></body></html>"), "{}", picker.body);
+    let nobody = flow.handle(&req("GET", "/wait", &[("action", "bad action")], "user-1", &None)).await;
+    assert!(nobody.body.starts_with("<html><head><title>Shop: Bad request</title>"), "{}", nobody.body);
+}

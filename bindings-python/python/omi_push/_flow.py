@@ -100,12 +100,15 @@ def _request(method: str, route: str, params: Mapping[str, str], user_id: Option
 class _BaseFlow:
     __slots__ = ("_core", "_mount", "_step_up")
 
-    def __init__(self, step_up: Union[StepUp, AsyncStepUp], expected: type, mount: str, message: str) -> None:
+    def __init__(
+        self, step_up: Union[StepUp, AsyncStepUp], expected: type, mount: str, message: str, layout: Optional[str]
+    ) -> None:
         if not isinstance(step_up, expected):
             raise TypeError(f"step_up must be a {expected.__name__}, not {type(step_up).__name__}")
         self._step_up: Any = step_up
         self._mount: str = _str("mount", mount)
-        self._core = _native.FlowCore(step_up._core, self._mount, _str("message", message))
+        layout = _str("layout", layout, True)
+        self._core = _native.FlowCore(step_up._core, self._mount, _str("message", message), layout)
 
     @property
     def mount(self) -> str:
@@ -120,10 +123,13 @@ class StepUpFlow(_BaseFlow):
     """The web step-up flow on a blocking :class:`~omi_push.StepUp`, its routes mounted at
     ``mount``, pushing ``message`` to the phone. A framework adapter calls :meth:`guard` on a
     protected route and :meth:`handle` for the flow's routes, and keeps the ``session`` value
-    they return in the framework's session.
+    they return in the framework's session. ``layout``: the app's own page template, HTML with
+    ``{{content}}`` (and optionally ``{{title}}``, ``{{head}}`` inside ``<head>``, ``{{style}}``
+    for the built-in CSS) around every page of the flow.
 
     Raises:
-        ConfigError: A bad mount point (it starts with ``/`` and does not end with one).
+        ConfigError: A bad mount point (it starts with ``/`` and does not end with one), or a
+            layout without ``{{content}}``.
         InvalidArgumentError: A message the core refuses.
 
     Every call releases the GIL and answers Ctrl-C in the main thread.
@@ -131,8 +137,15 @@ class StepUpFlow(_BaseFlow):
 
     __slots__ = ()
 
-    def __init__(self, step_up: StepUp, *, mount: str = DEFAULT_MOUNT, message: str = DEFAULT_MESSAGE) -> None:
-        super().__init__(step_up, StepUp, mount, message)
+    def __init__(
+        self,
+        step_up: StepUp,
+        *,
+        mount: str = DEFAULT_MOUNT,
+        message: str = DEFAULT_MESSAGE,
+        layout: Optional[str] = None,
+    ) -> None:
+        super().__init__(step_up, StepUp, mount, message, layout)
 
     @property
     def step_up(self) -> StepUp:
@@ -169,8 +182,15 @@ class AsyncStepUpFlow(_BaseFlow):
 
     __slots__ = ()
 
-    def __init__(self, step_up: AsyncStepUp, *, mount: str = DEFAULT_MOUNT, message: str = DEFAULT_MESSAGE) -> None:
-        super().__init__(step_up, AsyncStepUp, mount, message)
+    def __init__(
+        self,
+        step_up: AsyncStepUp,
+        *,
+        mount: str = DEFAULT_MOUNT,
+        message: str = DEFAULT_MESSAGE,
+        layout: Optional[str] = None,
+    ) -> None:
+        super().__init__(step_up, AsyncStepUp, mount, message, layout)
 
     @property
     def step_up(self) -> AsyncStepUp:

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use super::page::{self, Texts, WaitingPage};
+use super::page::{self, Layout, Texts, WaitingPage};
 use super::{StepUp, Verdict};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -69,6 +69,7 @@ pub struct Flow {
     step_up: StepUp,
     mount: String,
     message: String,
+    layout: Layout,
 }
 
 /// The headers of every answer of the flow.
@@ -99,9 +100,6 @@ fn see_other(location: String, session: Option<String>) -> FlowResponse {
     FlowResponse { location: Some(location), session, ..response(303, "text/plain; charset=utf-8", String::new()) }
 }
 
-fn message_page(status: u16, title: &str, text: &str) -> FlowResponse {
-    html(status, page::notice(title, text, None))
-}
 
 /// True for an API client: its `Accept` header prefers JSON to HTML, as Express's
 /// `req.accepts(["html", "json"])` decides — by quality, then by how specifically each is
@@ -184,7 +182,18 @@ impl Flow {
             return Err(Error::Config("mount must start with `/`, not end with `/`, and have no query".into()));
         }
         crate::validate::message(message, step_up.client().config().max_message_chars)?;
-        Ok(Flow { step_up, mount: mount.to_string(), message: message.to_string() })
+        Ok(Flow { step_up, mount: mount.to_string(), message: message.to_string(), layout: Layout::default() })
+    }
+
+    /// The same flow, its pages in the app's own template (see [`Layout::new`]: HTML with
+    /// `{{content}}`, and optionally `{{title}}`, `{{head}}`, `{{style}}`).
+    pub fn with_layout(mut self, template: &str) -> Result<Flow> {
+        self.layout = Layout::new(template)?;
+        Ok(self)
+    }
+
+    fn message_page(&self, status: u16, title: &str, text: &str) -> FlowResponse {
+        html(status, page::notice(&self.layout, title, text, None))
     }
 
     pub fn step_up(&self) -> &StepUp {
@@ -203,7 +212,7 @@ impl Flow {
         wants_json: bool,
     ) -> Guard {
         let Some(user) = user_id else {
-            return Guard::Respond(message_page(401, "Sign in first", "Step-up needs a signed-in user."));
+            return Guard::Respond(self.message_page(401, "Sign in first", "Step-up needs a signed-in user."));
         };
         let mut map = read_session(session);
         let next = local(Some(&url.to_string()));
@@ -217,7 +226,7 @@ impl Flow {
                 // Not approved yet (or too old): the waiting page says which.
                 Ok(false) => route = "wait",
                 Err(e) if e.kind() == ErrorKind::StoreUnavailable => {
-                    return Guard::Respond(message_page(503, "Try again", "The confirmation service is unavailable."));
+                    return Guard::Respond(self.message_page(503, "Try again", "The confirmation service is unavailable."));
                 }
                 // Spent, for another user or action, or not ours: start again.
                 Err(_) => {
@@ -238,11 +247,11 @@ impl Flow {
     /// Answers one request to the flow's routes.
     pub async fn handle(&self, req: &FlowRequest) -> FlowResponse {
         let Some(user) = req.user_id.as_deref() else {
-            return message_page(401, "Sign in first", "Step-up needs a signed-in user.");
+            return self.message_page(401, "Sign in first", "Step-up needs a signed-in user.");
         };
         let action = req.params.get("action").cloned().unwrap_or_default();
         if super::action(&action).is_err() {
-            return message_page(400, "Bad request", "Unknown action.");
+            return self.message_page(400, "Bad request", "Unknown action.");
         }
         let next = local(req.params.get("next"));
         match (req.method.as_str(), req.route.as_str()) {
@@ -251,17 +260,17 @@ impl Flow {
                     let action_url = format!("{}/start?{}", self.mount, query(&[("action", &action), ("next", &next)]));
                     let token = self.step_up.form_token(user, &action);
                     let hidden = Some((FORM_TOKEN_FIELD, token.as_str()));
-                    html(200, page::device_picker("Confirm on your phone", &devices, &action_url, hidden))
+                    html(200, page::device_picker(&self.layout, "Confirm on your phone", &devices, &action_url, hidden))
                 }
                 Ok(devices) if devices.len() == 1 => self.begin(user, &action, Some(&devices[0].id), &next, req).await,
-                Ok(_) => message_page(409, "No phone enrolled", "Enrol a phone to confirm sensitive actions."),
+                Ok(_) => self.message_page(409, "No phone enrolled", "Enrol a phone to confirm sensitive actions."),
                 Err(e) => self.failure(&e),
             },
             ("POST", "/start") => {
                 // Only the flow's own forms start a push from a POST: not a page of another site.
                 let token = req.params.get(FORM_TOKEN_FIELD).map(String::as_str).unwrap_or_default();
                 if !self.step_up.check_form_token(user, &action, token) {
-                    return message_page(
+                    return self.message_page(
                         403,
                         "Start again",
                         "This form has expired or did not come from this site. Go back and try again.",
@@ -292,7 +301,7 @@ impl Flow {
                     Ok(v @ (Verdict::Rejected | Verdict::Expired)) => {
                         let text =
                             if v == Verdict::Rejected { Texts::default().rejected } else { Texts::default().expired };
-                        return html(200, page::notice("Not confirmed", text, Some(&retry)));
+                        return html(200, page::notice(&self.layout, "Not confirmed", text, Some(&retry)));
                     }
                     _ => {}
                 }
@@ -306,7 +315,7 @@ impl Flow {
                     poll_ms: 1000,
                     texts: Texts::default(),
                 };
-                html(200, page::waiting_page(&p))
+                html(200, page::waiting_page(&self.layout, &p))
             }
             ("GET", "/status") => {
                 let map = read_session(req.session.as_deref());
@@ -325,7 +334,7 @@ impl Flow {
                     }),
                 }
             }
-            _ => message_page(404, "Not found", "No such step-up page."),
+            _ => self.message_page(404, "Not found", "No such step-up page."),
         }
     }
 
@@ -351,11 +360,11 @@ impl Flow {
     fn failure(&self, e: &Error) -> FlowResponse {
         match e.kind() {
             ErrorKind::Throttled => {
-                message_page(429, "Please wait", "Too many confirmation requests; try again in a moment.")
+                self.message_page(429, "Please wait", "Too many confirmation requests; try again in a moment.")
             }
-            ErrorKind::StoreUnavailable => message_page(503, "Try again", "The confirmation service is unavailable."),
-            ErrorKind::InvalidArgument => message_page(400, "Bad request", "That request cannot be sent."),
-            _ => message_page(502, "Try again", "The confirmation could not be sent."),
+            ErrorKind::StoreUnavailable => self.message_page(503, "Try again", "The confirmation service is unavailable."),
+            ErrorKind::InvalidArgument => self.message_page(400, "Bad request", "That request cannot be sent."),
+            _ => self.message_page(502, "Try again", "The confirmation could not be sent."),
         }
     }
 }

@@ -36,6 +36,65 @@ h1{font-size:1.4rem;margin:0 0 1rem}.msg{background:#eef2ff;border-radius:8px;pa
 background:#3451d1;color:#fff;cursor:pointer}fieldset{border:0;padding:0;margin:1rem 0}label{display:block;padding:.4rem 0}\
 .hidden{display:none}";
 
+/// The built-in layout of every page.
+const DEFAULT_LAYOUT: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{{title}}</title>{{head}}<style>{{style}}</style></head>
+<body>{{content}}</body></html>
+"#;
+
+/// Longest layout accepted.
+pub const MAX_LAYOUT_BYTES: usize = 64 * 1024;
+
+/// The page around the flow's content: the app's own template, or the built-in one. A template
+/// is HTML with `{{content}}` (required: the page's `<main>`, its form and script), and
+/// optionally `{{title}}` (escaped text), `{{head}}` (the no-script refresh of the waiting page:
+/// keep it inside `<head>`) and `{{style}}` (the built-in CSS, without `<style>`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout(Option<String>);
+
+impl Layout {
+    /// The app's template; a `Config` error without `{{content}}` or over 64 KiB.
+    pub fn new(template: &str) -> crate::error::Result<Layout> {
+        if !template.contains("{{content}}") || template.len() > MAX_LAYOUT_BYTES {
+            return Err(crate::error::Error::Config(format!(
+                "a step-up page layout needs `{{{{content}}}}` and at most {MAX_LAYOUT_BYTES} bytes"
+            )));
+        }
+        Ok(Layout(Some(template.to_string())))
+    }
+
+    /// The whole page: each `{{name}}` of the template replaced once, in one pass (so no value
+    /// is read as a placeholder); unknown names stay as they are.
+    fn render(&self, title: &str, head: &str, content: &str) -> String {
+        let template = self.0.as_deref().unwrap_or(DEFAULT_LAYOUT);
+        let mut out = String::with_capacity(template.len() + content.len() + STYLE.len());
+        let mut rest = template;
+        while let Some(at) = rest.find("{{") {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 2..];
+            let Some(end) = after.find("}}") else {
+                rest = &rest[at..];
+                break;
+            };
+            match &after[..end] {
+                "title" => out.push_str(&escape(title)),
+                "head" => out.push_str(head),
+                "style" => out.push_str(STYLE),
+                "content" => out.push_str(content),
+                other => {
+                    out.push_str("{{");
+                    out.push_str(other);
+                    out.push_str("}}");
+                }
+            }
+            rest = &after[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 /// Values of the waiting page.
 #[derive(Debug, Clone)]
 pub struct WaitingPage<'a> {
@@ -77,17 +136,14 @@ impl Retry<'_> {
 
 /// A short page with a title and one line of text (announced to screen readers), and
 /// optionally a "send again" form.
-pub fn notice(title: &str, text: &str, retry: Option<&Retry<'_>>) -> String {
-    format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{t}</title><style>{STYLE}</style></head>
-<body><main aria-labelledby="heading"><h1 id="heading">{t}</h1><p id="status" role="alert">{x}</p>{form}</main></body></html>
-"#,
+pub fn notice(layout: &Layout, title: &str, text: &str, retry: Option<&Retry<'_>>) -> String {
+    let content = format!(
+        r#"<main aria-labelledby="heading"><h1 id="heading">{t}</h1><p id="status" role="alert">{x}</p>{form}</main>"#,
         t = escape(title),
         x = escape(text),
         form = retry.map(|r| r.form("")).unwrap_or_default(),
-    )
+    );
+    layout.render(title, "", &content)
 }
 
 /// The page's words (English defaults in [`Texts::default`]).
@@ -124,17 +180,18 @@ pub fn status_json(verdict: &str, continue_url: Option<&str>) -> String {
 }
 
 /// The "check your phone" page.
-pub fn waiting_page(p: &WaitingPage<'_>) -> String {
+pub fn waiting_page(layout: &Layout, p: &WaitingPage<'_>) -> String {
     let t = &p.texts;
     let texts = serde_json::json!({
         "approved": t.approved, "rejected": t.rejected, "expired": t.expired, "timed_out": t.timed_out,
     });
     let texts = js_string(&texts.to_string());
-    format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{title}</title><noscript><meta http-equiv="refresh" content="{refresh}"></noscript><style>{STYLE}</style></head>
-<body><main aria-labelledby="heading">
+    let head = format!(
+        r#"<noscript><meta http-equiv="refresh" content="{}"></noscript>"#,
+        (p.poll_ms.max(1000) / 1000).max(1)
+    );
+    let content = format!(
+        r#"<main aria-labelledby="heading">
 <h1 id="heading">{title}</h1>
 <p class="msg" id="push-message">{message}</p>
 <p id="status" role="status" aria-live="polite" tabindex="-1" data-verdict="pending">{waiting}</p>
@@ -161,22 +218,27 @@ pub fn waiting_page(p: &WaitingPage<'_>) -> String {
   }}
   setTimeout(poll, every);
 }})();
-</script></body></html>
-"#,
+</script>"#,
         title = escape(p.title),
-        refresh = (p.poll_ms.max(1000) / 1000).max(1),
         message = escape(p.message),
         waiting = escape(t.waiting),
         retry = p.retry.form(r#" id="retry" class="hidden""#),
         status_js = js_string(p.status_url),
         continue_js = js_string(p.continue_url),
         poll = p.poll_ms.max(250),
-    )
+    );
+    layout.render(p.title, &head, &content)
 }
 
 /// The device picker: a radio button per device and "all my devices"; posts `device` (an id,
 /// or `all`) to `action_url`, with an optional hidden field (a CSRF token).
-pub fn device_picker(title: &str, devices: &[Device], action_url: &str, hidden: Option<(&str, &str)>) -> String {
+pub fn device_picker(
+    layout: &Layout,
+    title: &str,
+    devices: &[Device],
+    action_url: &str,
+    hidden: Option<(&str, &str)>,
+) -> String {
     let mut options = String::new();
     for (i, d) in devices.iter().enumerate() {
         let name = d.name.as_deref().unwrap_or(&d.id);
@@ -192,17 +254,14 @@ pub fn device_picker(title: &str, devices: &[Device], action_url: &str, hidden: 
     let hidden = hidden
         .map(|(k, v)| format!(r#"<input type="hidden" name="{}" value="{}">"#, escape(k), escape(v)))
         .unwrap_or_default();
-    format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{title}</title><style>{STYLE}</style></head>
-<body><main aria-labelledby="heading"><h1 id="heading">{title}</h1>
+    let content = format!(
+        r#"<main aria-labelledby="heading"><h1 id="heading">{t}</h1>
 <form method="post" action="{action}">{hidden}<fieldset><legend>Where should we send the confirmation?</legend>{options}</fieldset>
-<button type="submit">Send</button></form></main></body></html>
-"#,
-        title = escape(title),
+<button type="submit">Send</button></form></main>"#,
+        t = escape(title),
         action = escape(action_url),
-    )
+    );
+    layout.render(title, "", &content)
 }
 
 #[cfg(test)]
@@ -226,14 +285,14 @@ mod tests {
     #[test]
     fn values_are_escaped_everywhere() {
         let html =
-            waiting_page(&page("<img src=x onerror=alert(1)> & \"q\"", "/s?x=</script><script>alert(2)</script>"));
+            waiting_page(&Layout::default(), &page("<img src=x onerror=alert(1)> & \"q\"", "/s?x=</script><script>alert(2)</script>"));
         assert!(!html.contains("<img src=x"), "{html}");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot;"));
         assert_eq!(html.matches("</script>").count(), 1, "only the page's own script closes");
         assert!(html.contains(r#"role="status""#) && html.contains(r#"aria-live="polite""#));
         assert!(html.contains(r#"<noscript><meta http-equiv="refresh" content="1"></noscript>"#));
         assert!(html.contains(r#"<input type="hidden" name="csrf" value="t&lt;1&gt;">"#), "{html}");
-        let n = notice("<T>", "<x>", Some(&RETRY));
+        let n = notice(&Layout::default(), "<T>", "<x>", Some(&RETRY));
         assert!(n.contains("&lt;T&gt;") && n.contains("&lt;x&gt;") && n.contains(r#"action="/step-up/retry""#));
         assert!(n.contains(r#"value="t&lt;1&gt;""#) && !n.contains("<x>"));
         let d = Device {
@@ -244,11 +303,31 @@ mod tests {
             last_used_at: None,
             extra: Default::default(),
         };
-        let picker = device_picker("Pick", &[d], "/go", Some(("csrf", "t<k>")));
+        let picker = device_picker(&Layout::default(), "Pick", &[d], "/go", Some(("csrf", "t<k>")));
         assert!(
             picker.contains("value=\"d&quot;1\"") && picker.contains("&lt;b&gt;Pixel") && picker.contains("t&lt;k&gt;")
         );
         assert!(picker.contains("value=\"all\""));
+    }
+
+    #[test]
+    fn the_app_layout_wraps_every_page_once() {
+        assert!(Layout::new("<html>no content</html>").is_err());
+        assert!(Layout::new(&format!("{{{{content}}}}{}", "x".repeat(MAX_LAYOUT_BYTES))).is_err());
+        let layout = Layout::new(
+            "<!doctype html><html><head><title>Shop · {{title}}</title>{{head}}</head><body class=shop>{{content}}{{other}}</body></html>",
+        )
+        .expect("layout");
+        // A value that looks like a placeholder stays text.
+        let html = waiting_page(&layout, &page("{{content}} {{head}}", "/s"));
+        assert!(html.starts_with("<!doctype html><html><head><title>Shop · Check your phone</title><noscript>"), "{html}");
+        assert!(html.contains("<body class=shop><main") && html.contains("{{content}} {{head}}</p>"), "{html}");
+        assert!(html.ends_with("</script>{{other}}</body></html>"), "unknown names stay: {html}");
+        assert!(!html.contains("<style>"), "the app's layout left the built-in style out");
+        let n = notice(&layout, "<T>", "x", None);
+        assert!(n.contains("Shop · &lt;T&gt;") && n.contains("role=\"alert\""));
+        let d = waiting_page(&Layout::default(), &page("m", "/s"));
+        assert!(d.starts_with("<!doctype html>\n<html lang=\"en\">") && d.contains("<style>body{"), "{d}");
     }
 
     #[test]

@@ -58,7 +58,9 @@ sealed class GuardResult {
  * picker, the push, the "check your phone" page that polls a status route). A framework adapter
  * (`dev.omipush.ktor`) only turns its request into a [FlowRequest], serves the [FlowResponse]
  * and keeps the session value. [mount] is where the flow's routes live (`/step-up`);
- * [message] is what the phone shows.
+ * [message] is what the phone shows. [layout] is the app's own page template around every page
+ * of the flow: HTML with `{{content}}`, and optionally `{{title}}`, `{{head}}` (inside `<head>`)
+ * and `{{style}}` (the built-in CSS); without `{{content}}` it is an [OmiException.Config].
  *
  * Each operation comes as a `suspend` function, a `...Blocking` one and an `...Async`
  * [CompletableFuture], like [StepUp]. Uses [stepUp] (which stays open; close it yourself).
@@ -67,12 +69,13 @@ class StepUpFlow @JvmOverloads constructor(
     val stepUp: StepUp,
     mount: String = "/step-up",
     message: String = "Confirm this action",
+    layout: String? = null,
 ) : AutoCloseable {
     /** Where the flow's routes are mounted. */
     val mount: String = arg(mount, "mount")
 
     private val inner: NativeFlow = native {
-        NativeFlow(arg(stepUp, "step_up").nativeStepUp(), this.mount, arg(message, "message"))
+        NativeFlow(arg(stepUp, "step_up").nativeStepUp(), this.mount, arg(message, "message"), layout)
     }
     private val closed = AtomicBoolean(false)
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("omi-push-flow"))
@@ -137,6 +140,16 @@ class StepUpFlow @JvmOverloads constructor(
     }
 
     override fun toString(): String = if (closed.get()) "StepUpFlow(closed)" else "StepUpFlow(mount=$mount)"
+
+    companion object {
+        /**
+         * True for an API client by its `Accept` header (it prefers JSON to HTML, as Express's
+         * `req.accepts`); no header, only wildcards, or a browser's header mean HTML. The core's one rule:
+         * every adapter asks it, for [guard]'s `wantsJson`.
+         */
+        @JvmStatic
+        fun wantsJson(accept: String?): Boolean = dev.omipush.ffi.flowWantsJson(accept)
+    }
 }
 
 private fun FlowRequest.toNative() = NativeFlowRequest(

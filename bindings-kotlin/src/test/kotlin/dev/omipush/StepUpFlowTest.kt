@@ -119,4 +119,16 @@ class StepUpFlowTest {
         assertThrows<OmiException.Config> { StepUpFlow(stepUp, "step-up/", "x") }
         Unit
     }
+
+    @Test
+    fun `the app's layout wraps every page of the flow`() = runBlocking {
+        val layout = "<html><head><title>Shop: {{title}}</title>{{head}}</head><body>{{content}}</body></html>"
+        StepUpFlow(flow.stepUp, layout = layout).use { shop ->
+            val picker = shop.handle(req("GET", "/start", mapOf("action" to pay), "user-1", null))
+            assertTrue(picker.body.startsWith("<html><head><title>Shop: Confirm on your phone</title>"), picker.body)
+            assertTrue(picker.body.endsWith("</main></body></html>"), picker.body)
+        }
+        assertThrows<OmiException.Config> { StepUpFlow(flow.stepUp, layout = "<html>no content</html>") }
+        Unit
+    }
 }
