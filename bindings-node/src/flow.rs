@@ -47,7 +47,13 @@ impl NativeFlow {
     /// The flow mounted at `mount`, pushing `message`; a `config` error for a bad mount point,
     /// an `invalid_argument` one for a message the core would refuse.
     #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, step_up: &NativeStepUp, mount: String, message: String, layout: Option<String>) -> Result<Self> {
+    pub fn new(
+        env: Env,
+        step_up: &NativeStepUp,
+        mount: String,
+        message: String,
+        layout: Option<String>,
+    ) -> Result<Self> {
         let flow = Flow::new(step_up.core(), &mount, &message);
         let flow = flow.and_then(|f| if let Some(l) = layout { f.with_layout(&l) } else { Ok(f) });
         Ok(NativeFlow { inner: flow.js(&env)? })

@@ -46,7 +46,13 @@ impl FlowCore {
 impl FlowCore {
     #[new]
     #[pyo3(signature = (step_up, mount, message, layout=None))]
-    fn new(py: Python<'_>, step_up: &StepUpCore, mount: &str, message: &str, layout: Option<&str>) -> PyResult<FlowCore> {
+    fn new(
+        py: Python<'_>,
+        step_up: &StepUpCore,
+        mount: &str,
+        message: &str,
+        layout: Option<&str>,
+    ) -> PyResult<FlowCore> {
         let flow = Flow::new(step_up.inner.clone(), mount, message);
         let flow = flow.and_then(|f| if let Some(l) = layout { f.with_layout(l) } else { Ok(f) });
         Ok(FlowCore { inner: flow.py_err(py)? })

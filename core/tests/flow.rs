@@ -172,7 +172,8 @@ async fn denial_api_clients_and_open_redirects() {
 async fn the_app_layout_wraps_the_flow_pages() {
     let (_sim, flow) = setup().await;
     assert!(flow.clone().with_layout("<html>no placeholder</html>").is_err());
-    let flow = flow.with_layout("<html><head><title>Shop: {{title}}</title>{{head}}</head><body>{{content}}</body></html>");
+    let flow =
+        flow.with_layout("<html><head><title>Shop: {{title}}</title>{{head}}</head><body>{{content}}</body></html>");
     let flow = flow.expect("layout");
     let picker = flow.handle(&req("GET", "/start", &[("action", PAY)], "user-1", &None)).await;
     assert!(picker.body.starts_with("<html><head><title>Shop: Confirm on your phone</title>"), "{}", picker.body);

@@ -100,7 +100,6 @@ fn see_other(location: String, session: Option<String>) -> FlowResponse {
     FlowResponse { location: Some(location), session, ..response(303, "text/plain; charset=utf-8", String::new()) }
 }
 
-
 /// True for an API client: its `Accept` header prefers JSON to HTML, as Express's
 /// `req.accepts(["html", "json"])` decides — by quality, then by how specifically each is
 /// named (`application/json` over `application/*` over `*/*`), then by order. No header,
@@ -226,7 +225,11 @@ impl Flow {
                 // Not approved yet (or too old): the waiting page says which.
                 Ok(false) => route = "wait",
                 Err(e) if e.kind() == ErrorKind::StoreUnavailable => {
-                    return Guard::Respond(self.message_page(503, "Try again", "The confirmation service is unavailable."));
+                    return Guard::Respond(self.message_page(
+                        503,
+                        "Try again",
+                        "The confirmation service is unavailable.",
+                    ));
                 }
                 // Spent, for another user or action, or not ours: start again.
                 Err(_) => {
@@ -362,7 +365,9 @@ impl Flow {
             ErrorKind::Throttled => {
                 self.message_page(429, "Please wait", "Too many confirmation requests; try again in a moment.")
             }
-            ErrorKind::StoreUnavailable => self.message_page(503, "Try again", "The confirmation service is unavailable."),
+            ErrorKind::StoreUnavailable => {
+                self.message_page(503, "Try again", "The confirmation service is unavailable.")
+            }
             ErrorKind::InvalidArgument => self.message_page(400, "Bad request", "That request cannot be sent."),
             _ => self.message_page(502, "Try again", "The confirmation could not be sent."),
         }

@@ -284,8 +284,10 @@ mod tests {
 
     #[test]
     fn values_are_escaped_everywhere() {
-        let html =
-            waiting_page(&Layout::default(), &page("<img src=x onerror=alert(1)> & \"q\"", "/s?x=</script><script>alert(2)</script>"));
+        let html = waiting_page(
+            &Layout::default(),
+            &page("<img src=x onerror=alert(1)> & \"q\"", "/s?x=</script><script>alert(2)</script>"),
+        );
         assert!(!html.contains("<img src=x"), "{html}");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot;"));
         assert_eq!(html.matches("</script>").count(), 1, "only the page's own script closes");
@@ -320,7 +322,10 @@ mod tests {
         .expect("layout");
         // A value that looks like a placeholder stays text.
         let html = waiting_page(&layout, &page("{{content}} {{head}}", "/s"));
-        assert!(html.starts_with("<!doctype html><html><head><title>Shop · Check your phone</title><noscript>"), "{html}");
+        assert!(
+            html.starts_with("<!doctype html><html><head><title>Shop · Check your phone</title><noscript>"),
+            "{html}"
+        );
         assert!(html.contains("<body class=shop><main") && html.contains("{{content}} {{head}}</p>"), "{html}");
         assert!(html.ends_with("</script>{{other}}</body></html>"), "unknown names stay: {html}");
         assert!(!html.contains("<style>"), "the app's layout left the built-in style out");
