@@ -153,6 +153,8 @@ private fun Parameters.flattenFirst(into: MutableMap<String, String>) {
 
 private suspend fun ApplicationCall.respondFlow(r: FlowResponse, s: StepUpSettings) {
     r.session?.let { s.write(this, it) }
+    // Every header the core names (Cache-Control: no-store, …); Content-Type goes with the body.
+    r.headers.forEach { (name, value) -> response.headers.append(name, value, safeOnly = false) }
     r.location?.let { response.header(HttpHeaders.Location, it) }
     respondText(r.body, ContentType.parse(r.contentType), HttpStatusCode.fromValue(r.status))
 }

@@ -98,6 +98,10 @@ class StepUpPluginTest {
         assertTrue(wait.startsWith("/step-up/wait?"), wait)
         val page = http.get(wait) { header("X-User", "user-1") }
         assertEquals(HttpStatusCode.OK, page.status)
+        // The core's headers are all applied, on the flow's pages and on the guard's redirect.
+        assertEquals("no-store", page.headers[HttpHeaders.CacheControl])
+        assertEquals("nosniff", page.headers["X-Content-Type-Options"])
+        assertEquals("no-store", first.headers[HttpHeaders.CacheControl])
         assertTrue(page.bodyAsText().contains("Confirm the change of your payment method"))
         val status = "/step-up/status?action=change-payment-method&next=%2Fpayment%3Fcard%3Dnew"
         assertEquals("""{"verdict":"pending"}""", http.get(status) { header("X-User", "user-1") }.bodyAsText())
@@ -126,13 +130,17 @@ class StepUpPluginTest {
         val http = browser()
         val picker = http.get("/step-up/start?action=change-payment-method&next=%2Fpayment") { header("X-User", "user-1") }
         assertEquals(HttpStatusCode.OK, picker.status)
-        assertTrue(picker.bodyAsText().contains("name=\"device\""))
+        val pickerHtml = picker.bodyAsText()
+        assertTrue(pickerHtml.contains("name=\"device\""))
+        // The picker's own form carries the core's CSRF field: post it as the browser would.
+        val csrf = Regex("""<input type="hidden" name="csrf" value="([^"]*)">""").find(pickerHtml)!!.groupValues[1]
         val posted = http.submitForm(
             "/step-up/start",
             parameters {
                 append("action", "change-payment-method")
                 append("next", "/payment")
                 append("device", "dev-9")
+                append("csrf", csrf)
             },
         ) { header("X-User", "user-1") }
         assertEquals(HttpStatusCode.SeeOther, posted.status)
