@@ -27,14 +27,21 @@ test-suites: test-rust test-python test-node test-kotlin
 test-rust: build
 	$(CARGO) test -p omi-push -p omi-push-sim -p omi-push-cli -p omi-push-ffi
 
+# Each binding's suites, then the example apps of its web frameworks (the FastAPI, Express and
+# Spring Boot ones in headless Chromium; Flask, Django, Fastify and Ktor over HTTP).
 test-python: build
 	$(MAKE) -C bindings-python test
+	$(MAKE) -C examples/fastapi test
+	$(MAKE) -C examples/flask test
+	$(MAKE) -C examples/django test
 
 test-node: build
 	$(MAKE) -C bindings-node test
+	$(MAKE) -C examples/fastify test
 
 test-kotlin: build
 	$(MAKE) -C bindings-kotlin test
+	$(MAKE) -C examples/spring-boot test-browser
 
 # Benchmarks against hand-written clients in every language (not part of `make test`):
 # builds what it needs in release, runs everything side by side, writes bench/results.md.
