@@ -7,7 +7,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const { inspect } = require('node:util')
 const { Client, OmiError, StepUp, generateNonce } = require('omi-push')
-const { Simulator } = require('omi-push/testing')
+const { Simulator, throwSampleError } = require('omi-push/testing')
 
 const DIR = process.env.OMI_CONFORMANCE_DIR || path.join(__dirname, '..', '..', 'tests', 'conformance')
 const files = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort() : []
@@ -128,13 +128,25 @@ function checkRedacted(where, error, secrets) {
   }
 }
 
+/** An expected error's fields (README: Error fields): `"*"` is any value, `null` none. */
+const ERROR_FIELDS = ['code', 'retryable', 'status', 'server_code', 'request_id', 'retry_after_ms', 'missing_scope', 'field', 'reason']
+
+function checkErrorFields(where, expect, error) {
+  for (const key of ERROR_FIELDS) {
+    if (expect[key] === undefined) continue
+    const got = error[camel(key)] ?? null
+    if (expect[key] === '*') assert.notEqual(got, null, `${where}: ${key} is missing`)
+    else assert.deepEqual(got, expect[key], `${where}: ${key}`)
+  }
+}
+
 function check(where, expect, result, error, secrets) {
   if (expect.error !== undefined) {
     assert.ok(error, `${where}: expected error ${expect.error}, got ${JSON.stringify(result && { ...result, ticket: undefined })}`)
     assert.ok(error instanceof OmiError, `${where}: ${error} is not an OmiError`)
     assert.equal(error.kind, expect.error, `${where}: ${error.message}`)
     assert.equal(error.code, `OMI_${expect.error.toUpperCase()}`, where)
-    if (expect.field !== undefined) assert.equal(error.field, expect.field, where)
+    checkErrorFields(where, expect, error)
     if (expect.scope !== undefined) assert.equal(error.missingScope, expect.scope, where)
     if (expect.redacted) checkRedacted(where, error, secrets)
     return
@@ -177,11 +189,12 @@ async function runScenario(t, file, scenario, store) {
       step.nonce = tickets.get(step.ticket).nonce
     }
     const isStepUp = step.do.startsWith('stepup_')
-    if (isStepUp || ['list_devices', 'send_push', 'status', 'wait'].includes(step.do)) {
+    if (isStepUp || ['list_devices', 'send_push', 'status', 'wait', 'error_probe'].includes(step.do)) {
       let result
       let error
       const started = performance.now()
       try {
+        if (step.do === 'error_probe') throwSampleError(step.kind)
         result = isStepUp ? await stepUpStep(ctx, step) : await clientStep(client, step)
       } catch (e) {
         if (e instanceof assert.AssertionError) throw e

@@ -10,12 +10,14 @@ use std::sync::Arc;
 
 use pyo3::exceptions::PyException;
 
-use omi_push::{ClientOptions, Config, EventHook, Paths, Secret, WaitOptions};
+use omi_push::{ClientOptions, Config, EventHook, Paths, WaitOptions};
+use pyo3::types::PyDict;
+use serde_json::Value;
 
 use crate::error::{self, IntoPyResult};
 use crate::outbox::{self, Item};
-use crate::runtime::{block_on, into_asyncio};
-use crate::types::{Device, Outcome, PushTicket, Status, json_to_py, nonce_arg, opt_count, opt_duration};
+use crate::runtime::run;
+use crate::types::{self, json_to_py, opt_count, opt_duration};
 
 /// The native client behind ``omi_push.Client`` and ``omi_push.AsyncClient``.
 #[pyclass(frozen, module = "omi_push._native")]
@@ -33,16 +35,42 @@ fn millis(d: Option<std::time::Duration>) -> Option<f64> {
     d.map(|d| d.as_secs_f64() * 1000.0)
 }
 
-/// Endpoint path overrides, read by the core's own `Paths` record: its field names are the
-/// only list of keys (an unknown key is a `ConfigError`, as a typo must not pass silently).
-fn paths_from(py: Python<'_>, given: HashMap<String, String>) -> PyResult<Paths> {
+/// Options given in seconds; the core's record takes `<name>_ms`.
+const DURATIONS: [&str; 5] = ["request_timeout", "connect_timeout", "poll_interval", "wait_timeout", "call_timeout"];
+
+/// One keyword argument of `Core(...)` as its field of the core's `ClientOptions` record (whose
+/// field names are the only list of options: an unknown one is a `ConfigError`).
+fn option(py: Python<'_>, key: &str, value: &Bound<'_, PyAny>) -> PyResult<(String, Value)> {
+    if DURATIONS.contains(&key) {
+        return Ok((format!("{key}_ms"), millis(opt_duration(py, key, Some(value))?).into()));
+    }
+    let max = match key {
+        "max_retries" | "request_budget" => u32::MAX.into(),
+        "max_response_bytes" | "max_message_chars" => usize_max(),
+        _ => 0,
+    };
+    if max > 0 {
+        return Ok((key.to_string(), opt_count::<u64>(py, key, Some(value), max)?.into()));
+    }
+    let value = match key {
+        "paths" => paths(py, value.extract().map_err(|_| error::type_error(key, "a dict of str", value))?)?,
+        "scopes" => value.extract::<Vec<String>>().map_err(|_| error::type_error(key, "a list of str", value))?.into(),
+        "allow_insecure_http" => value.extract::<bool>().map_err(|_| error::type_error(key, "a bool", value))?.into(),
+        _ => value.extract::<String>().map_err(|_| error::type_error(key, "a str", value))?.into(),
+    };
+    Ok((if key == "user_agent" { "user_agent_suffix" } else { key }.to_string(), value))
+}
+
+/// Endpoint path overrides, checked against the core's own `Paths` record: its field names are
+/// the only list of keys (an unknown key is a `ConfigError`, as a typo must not pass silently).
+fn paths(py: Python<'_>, given: HashMap<String, String>) -> PyResult<Value> {
     let known = serde_json::to_value(Paths::default()).unwrap_or_default();
     let known = known.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
     if let Some(key) = given.keys().find(|k| !known.contains(k)) {
         let message = format!("unknown key `{key}` in paths (known: {})", known.join(", "));
         return Err(error::config(py, &message));
     }
-    serde_json::from_value(serde_json::json!(given)).map_err(|e| error::config(py, &format!("paths: {e}")))
+    Ok(serde_json::json!(given))
 }
 
 impl Core {
@@ -66,62 +94,27 @@ impl Core {
 
 #[pymethods]
 impl Core {
+    /// Keyword arguments: the fields of the core's `ClientOptions` (durations in seconds, without
+    /// `_ms`; `user_agent` is the User-Agent suffix), and `on_event`.
     #[new]
-    #[pyo3(signature = (
-        base_url, *, client_id=None, client_secret=None, access_token=None, client_auth=None,
-        token_url=None, scopes=None, request_timeout=None, connect_timeout=None, poll_interval=None, wait_timeout=None,
-        call_timeout=None, max_retries=None, max_response_bytes=None, request_budget=None, http2=None, paths=None,
-        max_message_chars=None, allow_insecure_http=None, ca_cert_pem=None, user_agent=None, on_event=None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (base_url, *, on_event=None, **options))]
     fn new(
         py: Python<'_>,
         base_url: String,
-        client_id: Option<String>,
-        client_secret: Option<String>,
-        access_token: Option<String>,
-        client_auth: Option<String>,
-        token_url: Option<String>,
-        scopes: Option<Vec<String>>,
-        request_timeout: Option<&Bound<'_, PyAny>>,
-        connect_timeout: Option<&Bound<'_, PyAny>>,
-        poll_interval: Option<&Bound<'_, PyAny>>,
-        wait_timeout: Option<&Bound<'_, PyAny>>,
-        call_timeout: Option<&Bound<'_, PyAny>>,
-        max_retries: Option<&Bound<'_, PyAny>>,
-        max_response_bytes: Option<&Bound<'_, PyAny>>,
-        request_budget: Option<&Bound<'_, PyAny>>,
-        http2: Option<String>,
-        paths: Option<HashMap<String, String>>,
-        max_message_chars: Option<&Bound<'_, PyAny>>,
-        allow_insecure_http: Option<bool>,
-        ca_cert_pem: Option<String>,
-        user_agent: Option<String>,
         on_event: Option<Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Core> {
-        let options = ClientOptions {
-            base_url: base_url.clone(),
-            client_id: client_id.clone(),
-            client_secret: client_secret.map(Secret::new),
-            access_token: access_token.map(Secret::new),
-            client_auth,
-            token_url,
-            scopes,
-            request_timeout_ms: millis(opt_duration(py, "request_timeout", request_timeout)?),
-            connect_timeout_ms: millis(opt_duration(py, "connect_timeout", connect_timeout)?),
-            poll_interval_ms: millis(opt_duration(py, "poll_interval", poll_interval)?),
-            wait_timeout_ms: millis(opt_duration(py, "wait_timeout", wait_timeout)?),
-            call_timeout_ms: millis(opt_duration(py, "call_timeout", call_timeout)?),
-            max_retries: opt_count(py, "max_retries", max_retries, u32::MAX.into())?,
-            max_response_bytes: opt_count(py, "max_response_bytes", max_response_bytes, usize_max())?,
-            paths: paths.map(|p| paths_from(py, p)).transpose()?,
-            max_message_chars: opt_count(py, "max_message_chars", max_message_chars, usize_max())?,
-            allow_insecure_http,
-            ca_cert_pem,
-            user_agent_suffix: user_agent,
-            request_budget: opt_count(py, "request_budget", request_budget, u32::MAX.into())?,
-            http2,
-        };
+        let mut record = serde_json::Map::new();
+        record.insert("base_url".into(), base_url.into());
+        for (key, value) in options.into_iter().flat_map(|d| d.iter()) {
+            if !value.is_none() {
+                let (name, value) = option(py, &key.extract::<String>()?, &value)?;
+                record.insert(name, value);
+            }
+        }
+        let options: ClientOptions =
+            serde_json::from_value(Value::Object(record)).map_err(|e| error::config(py, &e.to_string()))?;
+        let client_id = options.client_id.clone();
         let hook = on_event.filter(|f| !f.is_none()).map(event_hook).transpose()?;
         let client = py
             .detach(|| match hook {
@@ -165,17 +158,15 @@ impl Core {
         });
     }
 
-    fn list_devices(&self, py: Python<'_>, user_id: String) -> PyResult<Vec<Device>> {
+    // Each call blocks (the GIL released) or, with `asyncio=True`, returns an asyncio future.
+
+    #[pyo3(signature = (user_id, *, asyncio=false))]
+    fn list_devices(&self, py: Python<'_>, user_id: String, asyncio: bool) -> PyResult<Py<PyAny>> {
         let client = self.client(py)?;
-        block_on(py, async move { client.list_devices(&user_id).await.map(to_devices) })
+        run(py, asyncio, async move { client.list_devices(&user_id).await.map(types::devices) })
     }
 
-    fn list_devices_async<'py>(&self, py: Python<'py>, user_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client(py)?;
-        into_asyncio(py, async move { client.list_devices(&user_id).await.map(to_devices) })
-    }
-
-    #[pyo3(signature = (user_id, message, *, device_id=None, nonce=None))]
+    #[pyo3(signature = (user_id, message, *, device_id=None, nonce=None, asyncio=false))]
     fn send_push(
         &self,
         py: Python<'_>,
@@ -183,70 +174,32 @@ impl Core {
         message: String,
         device_id: Option<String>,
         nonce: Option<String>,
-    ) -> PyResult<PushTicket> {
+        asyncio: bool,
+    ) -> PyResult<Py<PyAny>> {
         let client = self.client(py)?;
-        block_on(py, async move {
-            client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await.map(PushTicket::from)
+        run(py, asyncio, async move {
+            client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await.map(types::ticket)
         })
     }
 
-    #[pyo3(signature = (user_id, message, *, device_id=None, nonce=None))]
-    fn send_push_async<'py>(
-        &self,
-        py: Python<'py>,
-        user_id: String,
-        message: String,
-        device_id: Option<String>,
-        nonce: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (nonce, *, asyncio=false))]
+    fn confirmation_status(&self, py: Python<'_>, nonce: String, asyncio: bool) -> PyResult<Py<PyAny>> {
         let client = self.client(py)?;
-        into_asyncio(py, async move {
-            client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await.map(PushTicket::from)
-        })
+        run(py, asyncio, async move { client.confirmation_status(&nonce).await.map(types::status) })
     }
 
-    fn confirmation_status(&self, py: Python<'_>, nonce: &Bound<'_, PyAny>) -> PyResult<Status> {
-        let nonce = nonce_arg(nonce)?;
-        let client = self.client(py)?;
-        block_on(py, async move { client.confirmation_status(&nonce).await.map(Status::from) })
-    }
-
-    fn confirmation_status_async<'py>(
-        &self,
-        py: Python<'py>,
-        nonce: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let nonce = nonce_arg(nonce)?;
-        let client = self.client(py)?;
-        into_asyncio(py, async move { client.confirmation_status(&nonce).await.map(Status::from) })
-    }
-
-    #[pyo3(signature = (nonce, *, timeout=None, poll_interval=None))]
+    #[pyo3(signature = (nonce, *, timeout=None, poll_interval=None, asyncio=false))]
     fn wait_for_confirmation(
         &self,
         py: Python<'_>,
-        nonce: &Bound<'_, PyAny>,
+        nonce: String,
         timeout: Option<&Bound<'_, PyAny>>,
         poll_interval: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Outcome> {
-        let nonce = nonce_arg(nonce)?;
+        asyncio: bool,
+    ) -> PyResult<Py<PyAny>> {
         let options = Core::wait_options(py, timeout, poll_interval)?;
         let client = self.client(py)?;
-        block_on(py, async move { client.wait_for_confirmation(&nonce, options).await.map(Outcome::from) })
-    }
-
-    #[pyo3(signature = (nonce, *, timeout=None, poll_interval=None))]
-    fn wait_for_confirmation_async<'py>(
-        &self,
-        py: Python<'py>,
-        nonce: &Bound<'py, PyAny>,
-        timeout: Option<&Bound<'py, PyAny>>,
-        poll_interval: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let nonce = nonce_arg(nonce)?;
-        let options = Core::wait_options(py, timeout, poll_interval)?;
-        let client = self.client(py)?;
-        into_asyncio(py, async move { client.wait_for_confirmation(&nonce, options).await.map(Outcome::from) })
+        run(py, asyncio, async move { client.wait_for_confirmation(&nonce, options).await.map(types::outcome) })
     }
 
     fn __repr__(&self) -> String {
@@ -279,8 +232,4 @@ fn event_hook(callback: Bound<'_, PyAny>) -> PyResult<EventHook> {
             }
         })));
     }))
-}
-
-fn to_devices(list: Vec<omi_push::Device>) -> Vec<Device> {
-    list.into_iter().map(Device::from).collect()
 }

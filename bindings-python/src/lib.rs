@@ -4,6 +4,7 @@
 
 mod client;
 mod error;
+mod flow;
 mod logging;
 mod outbox;
 mod runtime;
@@ -27,11 +28,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Core>()?;
     m.add_class::<stepup::StepUpCore>()?;
-    m.add_class::<types::Device>()?;
-    m.add_class::<types::PushTicket>()?;
-    m.add_class::<types::Status>()?;
-    m.add_class::<types::Outcome>()?;
-    m.add_class::<testing::SimHandle>()?;
+    m.add_class::<flow::FlowCore>()?;
+    m.add_function(wrap_pyfunction!(flow::flow_wants_json, m)?)?;
+    types::register(m)?;
     m.add_function(wrap_pyfunction!(generate_nonce, m)?)?;
     m.add_function(wrap_pyfunction!(testing::error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(testing::client_option_names, m)?)?;

@@ -63,6 +63,16 @@ where
     }
 }
 
+/// [`block_on`] (`asyncio` false: the value) or [`into_asyncio`] (an `asyncio.Future`): the
+/// two forms of every call, behind one native method.
+pub fn run<T, F>(py: Python<'_>, asyncio: bool, future: F) -> PyResult<Py<PyAny>>
+where
+    F: Future<Output = omi_push::Result<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    if asyncio { into_asyncio(py, future).map(Bound::unbind) } else { block_on(py, future)?.into_py_any(py) }
+}
+
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// Runs `future` on the core's runtime and returns an `asyncio.Future` of the running event

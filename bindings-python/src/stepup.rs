@@ -10,13 +10,13 @@ use omi_push_ffi::{ChallengeRecord, StepUpOptions};
 
 use crate::client::Core;
 use crate::error::{self, IntoPyResult};
-use crate::runtime::{block_on, into_asyncio};
-use crate::types::Device;
+use crate::runtime::run;
+use crate::types;
 
 /// The native step-up behind ``omi_push.StepUp`` and ``omi_push.AsyncStepUp``.
 #[pyclass(frozen, module = "omi_push._native")]
 pub struct StepUpCore {
-    inner: StepUp,
+    pub(crate) inner: StepUp,
 }
 
 fn challenge_json(c: omi_push::Challenge) -> String {
@@ -37,19 +37,15 @@ impl StepUpCore {
         Ok(StepUpCore { inner })
     }
 
-    fn devices(&self, py: Python<'_>, user_id: String) -> PyResult<Vec<Device>> {
+    // Each call blocks (the GIL released) or, with `asyncio=True`, returns an asyncio future.
+
+    #[pyo3(signature = (user_id, *, asyncio=false))]
+    fn devices(&self, py: Python<'_>, user_id: String, asyncio: bool) -> PyResult<Py<PyAny>> {
         let s = self.inner.clone();
-        block_on(py, async move { s.devices(&user_id).await.map(|l| l.into_iter().map(Device::from).collect()) })
+        run(py, asyncio, async move { s.devices(&user_id).await.map(types::devices) })
     }
 
-    fn devices_async<'py>(&self, py: Python<'py>, user_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let s = self.inner.clone();
-        into_asyncio(py, async move {
-            s.devices(&user_id).await.map(|l| l.into_iter().map(Device::from).collect::<Vec<_>>())
-        })
-    }
-
-    #[pyo3(signature = (user_id, action, message, *, device_id=None))]
+    #[pyo3(signature = (user_id, action, message, *, device_id=None, asyncio=false))]
     fn begin(
         &self,
         py: Python<'_>,
@@ -57,47 +53,28 @@ impl StepUpCore {
         action: String,
         message: String,
         device_id: Option<String>,
-    ) -> PyResult<String> {
+        asyncio: bool,
+    ) -> PyResult<Py<PyAny>> {
         let s = self.inner.clone();
-        block_on(
-            py,
-            async move { s.begin(&user_id, &action, device_id.as_deref(), &message).await.map(challenge_json) },
-        )
+        let begin = async move { s.begin(&user_id, &action, device_id.as_deref(), &message).await.map(challenge_json) };
+        run(py, asyncio, begin)
     }
 
-    #[pyo3(signature = (user_id, action, message, *, device_id=None))]
-    fn begin_async<'py>(
+    #[pyo3(signature = (challenge, user_id, action, *, asyncio=false))]
+    fn check(
         &self,
-        py: Python<'py>,
-        user_id: String,
-        action: String,
-        message: String,
-        device_id: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let s = self.inner.clone();
-        into_asyncio(
-            py,
-            async move { s.begin(&user_id, &action, device_id.as_deref(), &message).await.map(challenge_json) },
-        )
-    }
-
-    fn check(&self, py: Python<'_>, challenge: String, user_id: String, action: String) -> PyResult<&'static str> {
-        let s = self.inner.clone();
-        block_on(py, async move { s.check(&challenge, &user_id, &action).await.map(|v| v.as_str()) })
-    }
-
-    fn check_async<'py>(
-        &self,
-        py: Python<'py>,
+        py: Python<'_>,
         challenge: String,
         user_id: String,
         action: String,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        asyncio: bool,
+    ) -> PyResult<Py<PyAny>> {
         let s = self.inner.clone();
-        into_asyncio(py, async move { s.check(&challenge, &user_id, &action).await.map(|v| v.as_str()) })
+        run(py, asyncio, async move { s.check(&challenge, &user_id, &action).await.map(|v| v.as_str()) })
     }
 
-    #[pyo3(signature = (challenge, user_id, action, *, timeout=None, poll_interval=None))]
+    #[pyo3(signature = (challenge, user_id, action, *, timeout=None, poll_interval=None, asyncio=false))]
+    #[allow(clippy::too_many_arguments)]
     fn wait(
         &self,
         py: Python<'_>,
@@ -106,24 +83,10 @@ impl StepUpCore {
         action: String,
         timeout: Option<&Bound<'_, PyAny>>,
         poll_interval: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<&'static str> {
+        asyncio: bool,
+    ) -> PyResult<Py<PyAny>> {
         let options = Core::wait_options(py, timeout, poll_interval)?;
         let s = self.inner.clone();
-        block_on(py, async move { s.wait(&challenge, &user_id, &action, options).await.map(|v| v.as_str()) })
-    }
-
-    #[pyo3(signature = (challenge, user_id, action, *, timeout=None, poll_interval=None))]
-    fn wait_async<'py>(
-        &self,
-        py: Python<'py>,
-        challenge: String,
-        user_id: String,
-        action: String,
-        timeout: Option<&Bound<'py, PyAny>>,
-        poll_interval: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let options = Core::wait_options(py, timeout, poll_interval)?;
-        let s = self.inner.clone();
-        into_asyncio(py, async move { s.wait(&challenge, &user_id, &action, options).await.map(|v| v.as_str()) })
+        run(py, asyncio, async move { s.wait(&challenge, &user_id, &action, options).await.map(|v| v.as_str()) })
     }
 }

@@ -1,12 +1,11 @@
-//! The small immutable result classes (`Device`, `PushTicket`, `Status`, `Outcome`) and the
-//! argument conversions shared by the client classes.
+//! The result records as tuples of the FFI records (python/omi_push/_records.py makes the
+//! dataclasses), and the argument conversions shared by the client classes.
 
 use std::time::Duration;
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyType};
 use serde_json::Value;
 
 use omi_push_ffi::records;
@@ -14,219 +13,35 @@ use omi_push_ffi::{DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};
 
 use crate::error::{self, IntoPyResult};
 
-/// A device enrolled for push confirmations.
-#[pyclass(frozen, eq, hash, module = "omi_push")]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Device {
-    /// The device id, used as ``device_id`` of :meth:`Client.send_push`.
-    #[pyo3(get)]
-    id: String,
-    /// Display name, when the server gives one.
-    #[pyo3(get)]
-    name: Option<String>,
-    /// ``"android"``, ``"ios"`` or whatever else the server says.
-    #[pyo3(get)]
-    platform: Option<String>,
-    /// Enrolment time as the server sent it (RFC 3339 text).
-    #[pyo3(get)]
-    created_at: Option<String>,
-    /// Time of last use as the server sent it (RFC 3339 text).
-    #[pyo3(get)]
-    last_used_at: Option<String>,
-    /// The other fields, each value as JSON text.
-    extra: Vec<(String, String)>,
+/// A record as the tuple `omi_push._records` builds its dataclass from (field order of the
+/// dataclass; the flags are the FFI record's).
+pub type DeviceTuple = (String, Option<String>, Option<String>, Option<String>, Option<String>, Vec<(String, String)>);
+pub type TicketTuple = (String, String, Option<String>, i64, Option<i64>);
+pub type StatusTuple = (&'static str, String, bool);
+pub type OutcomeTuple = (&'static str, f64, u32, Option<String>, bool);
+
+pub fn device(d: omi_push::Device) -> DeviceTuple {
+    let r = DeviceRecord::from(d);
+    (r.id, r.name, r.platform, r.created_at, r.last_used_at, r.extra)
 }
 
-impl From<omi_push::Device> for Device {
-    fn from(d: omi_push::Device) -> Device {
-        let r = DeviceRecord::from(d);
-        Device {
-            id: r.id,
-            name: r.name,
-            platform: r.platform,
-            created_at: r.created_at,
-            last_used_at: r.last_used_at,
-            extra: r.extra,
-        }
-    }
+pub fn devices(list: Vec<omi_push::Device>) -> Vec<DeviceTuple> {
+    list.into_iter().map(device).collect()
 }
 
-static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-#[pymethods]
-impl Device {
-    /// A device as the server would list it (for fakes in tests); ``extra`` holds JSON values.
-    #[new]
-    #[pyo3(signature = (id, name=None, platform=None, created_at=None, last_used_at=None, extra=None))]
-    fn new(
-        py: Python<'_>,
-        id: String,
-        name: Option<String>,
-        platform: Option<String>,
-        created_at: Option<String>,
-        last_used_at: Option<String>,
-        extra: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Device> {
-        let mut fields = Vec::new();
-        if let Some(extra) = extra {
-            let dumps = JSON_DUMPS.import(py, "json", "dumps")?;
-            for (k, v) in extra.iter() {
-                fields.push((k.extract::<String>()?, dumps.call1((v,))?.extract::<String>()?));
-            }
-        }
-        Ok(Device { id, name, platform, created_at, last_used_at, extra: fields })
-    }
-
-    /// Pickles by its fields.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let d = slf.get();
-        let args = (&d.id, &d.name, &d.platform, &d.created_at, &d.last_used_at, Device::extra(d, slf.py())?);
-        (slf.get_type(), args).into_pyobject(slf.py())
-    }
-
-    /// Every other field the server sent, as it came (a fresh dict on each access).
-    #[getter]
-    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        for (k, v) in &self.extra {
-            let value: Value = serde_json::from_str(v).unwrap_or(Value::Null);
-            dict.set_item(k, json_to_py(py, &value)?)?;
-        }
-        Ok(dict)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Device(id={}, name={}, platform={})",
-            py_str(&self.id),
-            py_opt(self.name.as_deref()),
-            py_opt(self.platform.as_deref())
-        )
-    }
+pub fn ticket(t: omi_push::PushTicket) -> TicketTuple {
+    let r = TicketRecord::from(t);
+    (r.nonce, r.user_id, r.device_id, r.sent_at_ms, r.expires_at_ms)
 }
 
-/// A sent push. ``str(ticket)`` is a compact, URL-safe string that
-/// :meth:`PushTicket.parse` reads back, so a web app can keep it in a session and wait
-/// from another request or worker. It holds no secret.
-#[pyclass(frozen, eq, hash, module = "omi_push")]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct PushTicket {
-    /// The nonce that identifies this push; pass it to ``wait_for_confirmation``.
-    #[pyo3(get)]
-    nonce: String,
-    /// The user the push was sent to.
-    #[pyo3(get)]
-    user_id: String,
-    /// The device the push was sent to, or ``None`` for all of the user's devices.
-    #[pyo3(get)]
-    device_id: Option<String>,
-    /// When the push was accepted, in Unix milliseconds.
-    #[pyo3(get)]
-    sent_at_ms: i64,
-    /// When the server said the push expires, in Unix milliseconds, if it said.
-    #[pyo3(get)]
-    expires_at_ms: Option<i64>,
-    /// `str(ticket)`.
-    text: String,
+pub fn status(s: omi_push::Status) -> StatusTuple {
+    let r = StatusRecord::from(s);
+    (r.state, r.raw, r.is_final)
 }
 
-impl From<omi_push::PushTicket> for PushTicket {
-    fn from(t: omi_push::PushTicket) -> PushTicket {
-        PushTicket::from(TicketRecord::from(t))
-    }
-}
-
-impl From<TicketRecord> for PushTicket {
-    fn from(r: TicketRecord) -> PushTicket {
-        PushTicket {
-            nonce: r.nonce,
-            user_id: r.user_id,
-            device_id: r.device_id,
-            sent_at_ms: r.sent_at_ms,
-            expires_at_ms: r.expires_at_ms,
-            text: r.text,
-        }
-    }
-}
-
-static FROM_TIMESTAMP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-fn utc_datetime(py: Python<'_>, ms: i64) -> PyResult<Bound<'_, PyAny>> {
-    let from_ts = FROM_TIMESTAMP.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-        let dt = py.import("datetime")?;
-        let utc = dt.getattr("timezone")?.getattr("utc")?;
-        let partial = py.import("functools")?.getattr("partial")?;
-        let f = partial
-            .call((dt.getattr("datetime")?.getattr("fromtimestamp")?,), Some(&[("tz", utc)].into_py_dict(py)?))?;
-        Ok(f.unbind())
-    })?;
-    from_ts.bind(py).call1((ms as f64 / 1000.0,))
-}
-
-use pyo3::types::IntoPyDict;
-
-#[pymethods]
-impl PushTicket {
-    /// Reads a ticket back from ``str(ticket)``. Raises ``InvalidArgumentError`` (a
-    /// ``ValueError``) when the text is not a ticket.
-    #[classmethod]
-    fn parse(_cls: &Bound<'_, PyType>, py: Python<'_>, text: &str) -> PyResult<PushTicket> {
-        TicketRecord::parse(text).map(PushTicket::from).py_err(py)
-    }
-
-    /// When the push was accepted (an aware ``datetime`` in UTC).
-    #[getter]
-    fn sent_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        utc_datetime(py, self.sent_at_ms)
-    }
-
-    /// When the server said the push expires (aware ``datetime`` in UTC), or ``None``.
-    #[getter]
-    fn expires_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.expires_at_ms.map(|ms| utc_datetime(py, ms)).transpose()
-    }
-
-    fn __str__(&self) -> &str {
-        &self.text
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "PushTicket(nonce={}, user_id={}, device_id={})",
-            py_str(&self.nonce),
-            py_str(&self.user_id),
-            py_opt(self.device_id.as_deref())
-        )
-    }
-
-    /// Pickles as its string form.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let parse = slf.get_type().getattr("parse")?;
-        let text = slf.get().text.clone();
-        (parse, (text,)).into_pyobject(slf.py())
-    }
-}
-
-/// The confirmation state of a push, as read once by ``confirmation_status``.
-#[pyclass(frozen, eq, hash, module = "omi_push")]
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Status {
-    /// ``"pending"``, ``"confirmed"``, ``"rejected"``, ``"expired"`` or ``"unknown"``.
-    #[pyo3(get)]
-    state: &'static str,
-    /// The state string exactly as the server sent it.
-    #[pyo3(get)]
-    raw: String,
-    /// ``True`` when no further change is expected (confirmed, rejected or expired).
-    #[pyo3(get)]
-    is_final: bool,
-}
-
-impl From<omi_push::Status> for Status {
-    fn from(s: omi_push::Status) -> Status {
-        let r = StatusRecord::from(s);
-        Status { state: r.state, raw: r.raw, is_final: r.is_final }
-    }
+pub fn outcome(o: omi_push::Outcome) -> OutcomeTuple {
+    let r = OutcomeRecord::from(o);
+    (r.kind, r.elapsed_ms / 1000.0, r.polls, r.last_status, r.is_confirmed)
 }
 
 /// The static name in `names` equal to `given` (an `InvalidArgumentError` for `field` else).
@@ -237,149 +52,59 @@ fn name_of(py: Python<'_>, field: &str, given: &str, names: &[&'static str]) -> 
     })
 }
 
-#[pymethods]
-impl Status {
-    /// A status as a poll would read it (for fakes in tests); ``is_final`` follows the state.
-    #[new]
-    #[pyo3(signature = (state, raw=None))]
-    fn new(py: Python<'_>, state: &str, raw: Option<String>) -> PyResult<Status> {
-        let state = name_of(py, "state", state, &records::STATES)?;
-        let raw = raw.unwrap_or_else(|| state.to_ascii_uppercase());
-        Ok(Status { state, raw, is_final: records::state_is_final(state) })
-    }
-
-    /// Pickles by its fields.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let s = slf.get();
-        (slf.get_type(), (s.state, &s.raw)).into_pyobject(slf.py())
-    }
-
-    fn __repr__(&self) -> String {
-        format!("Status(state={}, raw={})", py_str(self.state), py_str(&self.raw))
-    }
+/// The fields of ``PushTicket.parse(text)`` (the core reads the ticket).
+#[pyfunction]
+fn parse_ticket(py: Python<'_>, text: &str) -> PyResult<TicketTuple> {
+    let r = TicketRecord::parse(text).py_err(py)?;
+    Ok((r.nonce, r.user_id, r.device_id, r.sent_at_ms, r.expires_at_ms))
 }
 
-/// How a wait ended. Outcomes are data, not errors: only failures raise.
-#[pyclass(frozen, eq, module = "omi_push")]
-#[derive(Clone, PartialEq)]
-pub struct Outcome {
-    /// ``"confirmed"``, ``"rejected"``, ``"expired"`` or ``"timed_out"``.
-    #[pyo3(get)]
-    kind: &'static str,
-    /// Seconds from the start of the wait to its end.
-    #[pyo3(get)]
+/// ``str(ticket)``: the core's string form of a ticket.
+#[pyfunction]
+#[pyo3(signature = (nonce, user_id, device_id, sent_at_ms, expires_at_ms))]
+fn ticket_text(
+    nonce: String,
+    user_id: String,
+    device_id: Option<String>,
+    sent_at_ms: i64,
+    expires_at_ms: Option<i64>,
+) -> String {
+    let text = String::new();
+    TicketRecord { nonce, user_id, device_id, sent_at_ms, expires_at_ms, text }.to_core().to_string()
+}
+
+/// The fields of ``Status(state, raw)`` (``is_final`` as the FFI record derives it).
+#[pyfunction]
+#[pyo3(signature = (state, raw=None))]
+fn status_record(py: Python<'_>, state: &str, raw: Option<String>) -> PyResult<StatusTuple> {
+    let state = name_of(py, "state", state, &records::STATES)?;
+    let raw = raw.unwrap_or_else(|| state.to_ascii_uppercase());
+    Ok((state, raw, records::state_is_final(state)))
+}
+
+/// The fields of ``Outcome(kind, elapsed, polls, last_status)``.
+#[pyfunction]
+#[pyo3(signature = (kind, elapsed, polls, last_status=None))]
+fn outcome_record(
+    py: Python<'_>,
+    kind: &str,
     elapsed: f64,
-    /// Confirmation requests sent (failed ones included).
-    #[pyo3(get)]
     polls: u32,
-    /// The last state string the server sent, as it came.
-    #[pyo3(get)]
     last_status: Option<String>,
-    /// The user approved the push (also ``confirmed``).
-    #[pyo3(get)]
-    is_confirmed: bool,
+) -> PyResult<OutcomeTuple> {
+    let kind = name_of(py, "kind", kind, &records::OUTCOMES)?;
+    if !(elapsed.is_finite() && elapsed >= 0.0) {
+        return Err(error::invalid(py, "elapsed", "must be a finite, non-negative number of seconds"));
+    }
+    Ok((kind, elapsed, polls, last_status, kind == "confirmed"))
 }
 
-impl From<omi_push::Outcome> for Outcome {
-    fn from(o: omi_push::Outcome) -> Outcome {
-        let r = OutcomeRecord::from(o);
-        Outcome {
-            kind: r.kind,
-            elapsed: r.elapsed_ms / 1000.0,
-            polls: r.polls,
-            last_status: r.last_status,
-            is_confirmed: r.is_confirmed,
-        }
-    }
-}
-
-impl std::hash::Hash for Outcome {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        (self.kind, self.elapsed.to_bits(), self.polls, &self.last_status).hash(h);
-    }
-}
-
-#[pymethods]
-impl Outcome {
-    /// An outcome as a wait would end (for fakes in tests).
-    #[new]
-    #[pyo3(signature = (kind, elapsed=0.0, polls=0, last_status=None))]
-    fn new(py: Python<'_>, kind: &str, elapsed: f64, polls: u32, last_status: Option<String>) -> PyResult<Outcome> {
-        let kind = name_of(py, "kind", kind, &records::OUTCOMES)?;
-        if !(elapsed.is_finite() && elapsed >= 0.0) {
-            return Err(error::invalid(py, "elapsed", "must be a finite, non-negative number of seconds"));
-        }
-        Ok(Outcome { kind, elapsed, polls, last_status, is_confirmed: kind == "confirmed" })
-    }
-
-    /// Pickles by its fields.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let o = slf.get();
-        (slf.get_type(), (o.kind, o.elapsed, o.polls, &o.last_status)).into_pyobject(slf.py())
-    }
-
-    /// ``bool(outcome)`` is ``outcome.is_confirmed``.
-    fn __bool__(&self) -> bool {
-        self.is_confirmed
-    }
-
-    fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.hash(&mut h);
-        h.finish()
-    }
-
-    /// The user approved the push.
-    #[getter]
-    fn confirmed(&self) -> bool {
-        self.is_confirmed
-    }
-    /// The user denied the push.
-    #[getter]
-    fn rejected(&self) -> bool {
-        self.kind == "rejected"
-    }
-    /// The push expired before the user answered.
-    #[getter]
-    fn expired(&self) -> bool {
-        self.kind == "expired"
-    }
-    /// The wait's timeout passed first; the push may still be answered later.
-    #[getter]
-    fn timed_out(&self) -> bool {
-        self.kind == "timed_out"
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Outcome(kind={}, elapsed={:.3}, polls={}, last_status={})",
-            py_str(self.kind),
-            self.elapsed,
-            self.polls,
-            py_opt(self.last_status.as_deref())
-        )
-    }
-}
-
-/// A Python-style quoted string for reprs.
-fn py_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("\\'"),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-fn py_opt(s: Option<&str>) -> String {
-    s.map(py_str).unwrap_or_else(|| "None".to_string())
+/// Adds the record functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(parse_ticket, m)?)?;
+    m.add_function(wrap_pyfunction!(ticket_text, m)?)?;
+    m.add_function(wrap_pyfunction!(status_record, m)?)?;
+    m.add_function(wrap_pyfunction!(outcome_record, m)?)
 }
 
 /// JSON value → plain Python objects.
@@ -480,18 +205,4 @@ pub fn opt_count<T: TryFrom<u64>>(
         None if int.lt(0)? => Err(error::config(py, &format!("{field} must not be negative (got {int})"))),
         None => Err(error::config(py, &format!("{field} must be at most {max} (got {int})"))),
     }
-}
-
-/// A nonce given as a string or as a `PushTicket`.
-pub fn nonce_arg(value: &Bound<'_, PyAny>) -> PyResult<String> {
-    if value.is_instance_of::<PyString>() {
-        return value.extract();
-    }
-    if let Ok(t) = value.cast::<PushTicket>() {
-        return Ok(t.get().nonce.clone());
-    }
-    Err(PyTypeError::new_err(format!(
-        "nonce must be a str or a PushTicket, not {}",
-        value.get_type().name().map(|n| n.to_string()).unwrap_or_default()
-    )))
 }

@@ -15,13 +15,18 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 
 from omi_push import AsyncClient, AsyncStepUp, Client, OmiError, PushTicket, StepUp, generate_nonce
-from omi_push.testing import Simulator
+from omi_push.testing import Simulator, raise_sample_error
 
 from conftest import conformance_dir
 
 SCENARIOS = sorted(conformance_dir().glob("*.json"))
 CLIENT_STEPS = {"list_devices", "send_push", "status", "wait"}
 STEPUP_STEPS = {"stepup_begin", "stepup_check", "stepup_wait"}
+# An expected error's fields (README: Error fields) and their names here; `"*"` is any value, null none.
+ERROR_FIELDS = {
+    "code": "code", "retryable": "retryable", "status": "status", "server_code": "server_code",
+    "request_id": "request_id", "missing_scope": "missing_scope", "field": "field", "reason": "reason",
+}
 STEP_UP_KEY = "conformance-step-up-key-0123456789abcdef"
 OTHER_KEY = "another-step-up-key-0123456789abcdef0123"
 DOWN = "redis://127.0.0.1:1/0"
@@ -134,6 +139,15 @@ def check_redacted(where: str, err: OmiError, secrets: List[str]) -> None:
         assert "***" in shown, f"{where}: expected a redacted echo in the error text: {shown}"
 
 
+def check_error_fields(where: str, err: OmiError, expect: Dict[str, Any]) -> None:
+    """Every field the expectation names has the expected value (README: Error fields)."""
+    shown = {key: getattr(err, name) for key, name in ERROR_FIELDS.items()}
+    shown["retry_after_ms"] = None if err.retry_after is None else round(err.retry_after * 1000, 3)
+    for key, want in expect.items():
+        if key in shown and not (want == "*" and shown[key] is not None):
+            assert shown[key] == want, f"{where}: {key} is {shown[key]!r}, expected {want!r} ({err!r})"
+
+
 def check_duration(where: str, step: Dict[str, Any], started: float) -> None:
     if "max_ms" in step:
         took_ms = (time.monotonic() - started) * 1000
@@ -157,6 +171,8 @@ class Runner:
         self.secrets = secrets_of(sim)
 
     def run(self, what: str, step: Dict[str, Any]) -> Any:
+        if what == "error_probe":
+            raise_sample_error(step["kind"])
         if what in CLIENT_STEPS:
             args, kwargs = args_of(what, step)
             return self.call(getattr(self.client, METHODS[what])(*args, **kwargs))
@@ -177,7 +193,7 @@ class Runner:
             step["nonce"] = self.tickets[step.pop("ticket")]
         what = step["do"]
         where = f"step {index} ({what})"
-        if what not in CLIENT_STEPS | STEPUP_STEPS:
+        if what not in CLIENT_STEPS | STEPUP_STEPS | {"error_probe"}:
             self.sim.control(step)
             return
         expect = step.get("expect", {})
@@ -188,9 +204,8 @@ class Runner:
             check_duration(where, step, started)
             assert "error" in expect, f"{where}: unexpected {err!r}"
             assert err.kind == expect["error"], f"{where}: expected {expect['error']}, got {err!r}"
-            if "field" in expect:
-                assert err.field == expect["field"], f"{where}: {err!r}"
             assert err.code == "OMI_" + err.kind.upper(), f"{where}: {err!r}"
+            check_error_fields(where, err, expect)
             if "scope" in expect:
                 assert err.missing_scope == expect["scope"], f"{where}: {err!r}"
             if expect.get("redacted"):

@@ -17,6 +17,7 @@ use crate::budget::Budget;
 use crate::config::{ClientAuth, Config, Credentials, SMALL_BODY_BYTES};
 use crate::error::{Error, Result};
 use crate::events::{Event, EventHook, emit, ms_since};
+use crate::process::{PerProcess, fresh};
 use crate::secret::{self, Redactor, Secret};
 use crate::transport::{HttpRequest, Transport};
 use crate::wire;
@@ -56,13 +57,20 @@ struct Grant {
     redactor: Arc<Redactor>,
     events: Option<EventHook>,
     budget: Option<Arc<Budget>>,
+    /// Per process: a forked child fetches its own token (the parent's cache may be locked by
+    /// a thread, or its refresh held by a task, that the child does not have).
+    cache: PerProcess<Cache>,
+    attempts: AtomicU64,
+    generations: AtomicU64,
+}
+
+#[derive(Default)]
+struct Cache {
     current: Mutex<Option<Cached>>,
     /// The scopes the server said it granted with the current token, if it said.
     granted: Mutex<Option<Vec<String>>>,
     /// Held while a refresh runs: concurrent callers queue here and then reuse its result.
     refresh: tokio::sync::Mutex<Option<(u64, Error)>>,
-    attempts: AtomicU64,
-    generations: AtomicU64,
 }
 
 impl Auth {
@@ -88,9 +96,7 @@ impl Auth {
                     redactor: redactor.clone(),
                     events,
                     budget,
-                    current: Mutex::new(None),
-                    granted: Mutex::new(None),
-                    refresh: tokio::sync::Mutex::new(None),
+                    cache: PerProcess::new(Cache::default(), fresh),
                     attempts: AtomicU64::new(0),
                     generations: AtomicU64::new(0),
                 }))
@@ -116,7 +122,7 @@ impl Auth {
     /// is not among them: the operation is refused before it is sent.
     pub(crate) fn check_scope(&self, scope: &str) -> Result<()> {
         if let Kind::Grant(g) = &self.kind {
-            let granted = g.granted.lock().unwrap_or_else(|p| p.into_inner());
+            let granted = g.cache.get().granted.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(list) = granted.as_ref() {
                 if !list.iter().any(|s| s == scope) {
                     return Err(Error::PermissionDenied {
@@ -133,7 +139,7 @@ impl Auth {
     /// Forgets `token` if it is still the cached one, so the next call fetches a new one.
     pub(crate) fn invalidate(&self, token: &Token) {
         if let Kind::Grant(g) = &self.kind {
-            let mut cur = g.current.lock().unwrap_or_else(|p| p.into_inner());
+            let mut cur = g.cache.get().current.lock().unwrap_or_else(|p| p.into_inner());
             if cur.as_ref().is_some_and(|c| c.generation == token.generation) {
                 *cur = None;
             }
@@ -143,7 +149,7 @@ impl Auth {
 
 impl Grant {
     fn fresh(&self) -> Option<Token> {
-        let cur = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        let cur = self.cache.get().current.lock().unwrap_or_else(|p| p.into_inner());
         cur.as_ref()
             .filter(|c| Instant::now() < c.refresh_at)
             .map(|c| Token { value: c.value.clone(), generation: c.generation })
@@ -154,7 +160,7 @@ impl Grant {
             return Ok(t);
         }
         let seen = self.attempts.load(Ordering::SeqCst);
-        let mut last_failure = self.refresh.lock().await;
+        let mut last_failure = self.cache.get().refresh.lock().await;
         if let Some(t) = self.fresh() {
             return Ok(t);
         }
@@ -170,8 +176,9 @@ impl Grant {
             Ok((value, lifetime, granted)) => {
                 let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
                 let refresh_at = Instant::now() + lifetime.saturating_sub(refresh_margin(lifetime));
-                *self.granted.lock().unwrap_or_else(|p| p.into_inner()) = granted;
-                let mut cur = self.current.lock().unwrap_or_else(|p| p.into_inner());
+                let cache = self.cache.get();
+                *cache.granted.lock().unwrap_or_else(|p| p.into_inner()) = granted;
+                let mut cur = cache.current.lock().unwrap_or_else(|p| p.into_inner());
                 *cur = Some(Cached { value: value.clone(), refresh_at, generation });
                 *last_failure = None;
                 Ok(Token { value, generation })

@@ -8,24 +8,27 @@ use std::time::Duration;
 
 use tokio::time::{Instant, sleep_until};
 
+use crate::process::{PerProcess, inherit};
+
 /// Largest accepted budget, in requests per second.
 pub const MAX_BUDGET: u32 = 1_000_000;
 
 pub(crate) struct Budget {
     spacing: Duration,
-    next: Mutex<Option<Instant>>,
+    /// Per process (fork-safe); a child keeps the parent's next slot when it can read it.
+    next: PerProcess<Mutex<Option<Instant>>>,
 }
 
 impl Budget {
     pub(crate) fn new(per_second: u32) -> Budget {
-        Budget { spacing: Duration::from_secs(1) / per_second.max(1), next: Mutex::new(None) }
+        Budget { spacing: Duration::from_secs(1) / per_second.max(1), next: PerProcess::new(Mutex::new(None), inherit) }
     }
 
     /// Waits for this request's slot. Cancel-safe: a caller dropped while it waits leaves its
     /// slot unused (the budget is never exceeded, only left unspent).
     pub(crate) async fn acquire(&self) {
         let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+            let mut next = self.next.get().lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
             let slot = next.map_or(now, |n| n.max(now));
             *next = Some(slot + self.spacing);

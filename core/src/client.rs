@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use tokio::time::Instant;
@@ -12,6 +13,7 @@ use crate::api::{Api, Call};
 use crate::config::{Config, Credentials};
 use crate::error::{Error, Result};
 use crate::events::{Event, ms_since};
+use crate::process::{PerProcess, fresh};
 use crate::ticket::{PushTicket, unix_ms};
 use crate::transport::{ReqwestTransport, Transport};
 use crate::validate;
@@ -29,8 +31,11 @@ struct Inner {
     config: Config,
     api: Api,
     waits: WaitShared,
-    /// Cancelled by [`Client::close`]: waits in flight end with `Cancelled`, later calls fail.
-    closed: CancellationToken,
+    /// Set by [`Client::close`]: later calls fail.
+    closed: AtomicBool,
+    /// Cancelled by [`Client::close`]: waits in flight end with `Cancelled`. Per process: a
+    /// token's locks may be held at a fork by a thread the forked child does not have.
+    close_waits: PerProcess<CancellationToken>,
 }
 
 impl fmt::Debug for Client {
@@ -53,7 +58,13 @@ impl Client {
     pub(crate) fn with_transport(config: Config, transport: Box<dyn Transport>) -> Client {
         let api = Api::new(&config, transport);
         Client {
-            inner: Arc::new(Inner { config, api, waits: WaitShared::default(), closed: CancellationToken::new() }),
+            inner: Arc::new(Inner {
+                config,
+                api,
+                waits: WaitShared::default(),
+                closed: AtomicBool::new(false),
+                close_waits: PerProcess::new(CancellationToken::new(), fresh),
+            }),
         }
     }
 
@@ -64,12 +75,13 @@ impl Client {
     /// Closes the client for every clone: waits in flight end at once with
     /// [`Error::Cancelled`], and later calls fail with [`Error::Config`]. Idempotent.
     pub fn close(&self) {
-        self.inner.closed.cancel();
+        self.inner.closed.store(true, Ordering::SeqCst);
+        self.inner.close_waits.get().cancel();
     }
 
     /// True once [`Client::close`] was called (on this client or a clone).
     pub fn is_closed(&self) -> bool {
-        self.inner.closed.is_cancelled()
+        self.inner.closed.load(Ordering::SeqCst)
     }
 
     fn check_open(&self) -> Result<()> {
@@ -211,7 +223,7 @@ impl Client {
         let result = tokio::select! {
             biased;
             _ = cancel.cancelled() => Err(Error::Cancelled),
-            _ = self.inner.closed.cancelled() => Err(Error::Cancelled),
+            _ = self.inner.close_waits.get().cancelled() => Err(Error::Cancelled),
             r = wait::run(&self.inner.waits, nonce, plan, poll) => r,
         };
         let (outcome, error) = match &result {

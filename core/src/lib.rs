@@ -17,7 +17,8 @@
 //! One way, each testable alone:
 //! `error`, `secret` ← `wire` ← `config`, `retry`, `validate` ← `transport` (the HTTP seam) ←
 //! `auth` (tokens) ← `api` (token → send → 401 refresh → retry → status mapping) ← `client` →
-//! `wait` (the poll loop, which takes a poll function, not a client).
+//! `wait` (the poll loop, which takes a poll function, not a client). Under all of them,
+//! `process`: every lock and every runtime-bound thing is per process (fork-safe).
 
 mod api;
 mod auth;
@@ -27,6 +28,7 @@ mod client;
 mod config;
 mod error;
 mod events;
+mod process;
 mod retry;
 pub mod runtime;
 #[cfg(test)]

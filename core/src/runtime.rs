@@ -2,30 +2,26 @@
 //!
 //! Fork-safe: a forked child has none of the parent's threads, so the first use in a child
 //! builds a new runtime (the parent's is leaked, not dropped: dropping it would wait for threads
-//! that do not exist in the child).
+//! that do not exist in the child), behind a lock of the child's own ([`PerProcess`]).
 
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use tokio::runtime::{Handle, Runtime};
 use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
+use crate::process::{PerProcess, fresh};
 
-static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+static RUNTIME: OnceLock<PerProcess<Mutex<Option<Arc<Runtime>>>>> = OnceLock::new();
 
 /// The shared runtime, built on first use (and again in a forked child).
 pub fn shared() -> Result<Arc<Runtime>> {
-    let pid = std::process::id();
-    let mut guard = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((owner, rt)) = guard.as_ref() {
-        if *owner == pid {
-            return Ok(rt.clone());
-        }
-    }
-    if let Some(old) = guard.take() {
-        std::mem::forget(old);
+    let slot = RUNTIME.get_or_init(|| PerProcess::new(Mutex::new(None), fresh));
+    let mut guard = slot.get().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(rt) = guard.as_ref() {
+        return Ok(rt.clone());
     }
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 4);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -35,7 +31,7 @@ pub fn shared() -> Result<Arc<Runtime>> {
         .build()
         .map_err(|e| Error::Config(format!("cannot start the omi-push runtime: {e}")))?;
     let rt = Arc::new(rt);
-    *guard = Some((pid, rt.clone()));
+    *guard = Some(rt.clone());
     Ok(rt)
 }
 

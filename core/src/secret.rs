@@ -9,6 +9,8 @@
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
+use crate::process::{PerProcess, inherit_rw};
+
 use base64::Engine;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -74,10 +76,19 @@ pub(crate) fn credential_encode(s: &str) -> String {
 }
 
 /// The known secret values of one client, shared by its token source and its error mapping.
-#[derive(Default)]
 pub(crate) struct Redactor {
+    /// Written only while the client is built, before any other thread can see it: no thread
+    /// holds it for writing at a fork, so a forked child reads it as is.
     fixed: RwLock<Vec<String>>,
-    tokens: RwLock<Vec<String>>,
+    /// Per process, as the token cache ([`crate::auth`]): a child sends only tokens it fetched,
+    /// and keeps the parent's list for redaction when no thread was writing it at the fork.
+    tokens: PerProcess<RwLock<Vec<String>>>,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor { fixed: RwLock::default(), tokens: PerProcess::new(RwLock::default(), inherit_rw) }
+    }
 }
 
 impl Redactor {
@@ -121,7 +132,7 @@ impl Redactor {
         if value.is_empty() {
             return;
         }
-        let mut tokens = self.tokens.write().unwrap_or_else(|p| p.into_inner());
+        let mut tokens = self.tokens.get().write().unwrap_or_else(|p| p.into_inner());
         if tokens.iter().any(|t| t == value) {
             return;
         }
@@ -138,7 +149,7 @@ impl Redactor {
         let mut out = text.to_string();
         {
             let fixed = self.fixed.read().unwrap_or_else(|p| p.into_inner());
-            let tokens = self.tokens.read().unwrap_or_else(|p| p.into_inner());
+            let tokens = self.tokens.get().read().unwrap_or_else(|p| p.into_inner());
             for secret in fixed.iter().chain(tokens.iter()) {
                 if out.contains(secret.as_str()) {
                     out = out.replace(secret.as_str(), REDACTED);
@@ -194,7 +205,7 @@ mod tests {
         for i in 0..(MAX_TOKENS + 5) {
             r.add_token(&format!("token-{i:04}"));
         }
-        assert_eq!(r.tokens.read().map(|t| t.len()).unwrap_or(0), MAX_TOKENS);
+        assert_eq!(r.tokens.get().read().map(|t| t.len()).unwrap_or(0), MAX_TOKENS);
         assert_eq!(r.scrub(&format!("token-{:04}", MAX_TOKENS + 4), 100), "***");
         assert_eq!(r.scrub("token-0000", 100), "token-0000");
     }

@@ -4,7 +4,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, Once};
+use std::sync::Once;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -12,6 +12,7 @@ use reqwest::{Method, Url};
 
 use crate::config::{Config, SMALL_BODY_BYTES};
 use crate::error::{Error, Result};
+use crate::process::PerProcess;
 
 /// One request, with the time it may take and the most body bytes it may bring back.
 #[derive(Debug, Clone)]
@@ -52,10 +53,22 @@ pub(crate) fn too_large(limit: usize) -> Error {
 }
 
 /// reqwest behind [`Transport`]; rebuilt in a forked child (the parent's pooled connections
-/// belong to a runtime whose threads the child does not have).
+/// belong to a runtime whose threads the child does not have, and the pool's locks may be held
+/// by threads the child does not have either).
 pub(crate) struct ReqwestTransport {
+    inner: PerProcess<Http>,
+}
+
+struct Http {
     config: Config,
-    inner: Mutex<(u32, reqwest::Client)>,
+    /// `None` only in a child where building it again failed (reported by each request).
+    client: Option<reqwest::Client>,
+}
+
+/// A forked child's own client: the parent's pool is leaked, never dropped (dropping it could
+/// wait on the parent's runtime).
+fn rebuild(parent: &Http) -> Http {
+    Http { config: parent.config.clone(), client: build(&parent.config).ok() }
 }
 
 static TLS_PROVIDER: Once = Once::new();
@@ -89,27 +102,18 @@ fn build(config: &Config) -> Result<reqwest::Client> {
 
 impl ReqwestTransport {
     pub(crate) fn new(config: &Config) -> Result<ReqwestTransport> {
-        let client = build(config)?;
-        Ok(ReqwestTransport { config: config.clone(), inner: Mutex::new((std::process::id(), client)) })
-    }
-
-    fn client(&self) -> reqwest::Client {
-        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let pid = std::process::id();
-        if guard.0 != pid {
-            if let Ok(fresh) = build(&self.config) {
-                // The old pool's connections are driven by the parent's runtime; dropping them
-                // here could block, so they are leaked once per fork.
-                let old = std::mem::replace(&mut guard.1, fresh);
-                std::mem::forget(old);
-                guard.0 = pid;
-            }
-        }
-        guard.1.clone()
+        let http = Http { config: config.clone(), client: Some(build(config)?) };
+        Ok(ReqwestTransport { inner: PerProcess::new(http, rebuild) })
     }
 
     async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
-        let mut rb = self.client().request(req.method, req.url).headers(req.headers).timeout(req.timeout);
+        let client = self
+            .inner
+            .get()
+            .client
+            .as_ref()
+            .ok_or_else(|| Error::Config("cannot build the HTTP client again in this forked process".into()))?;
+        let mut rb = client.request(req.method, req.url).headers(req.headers).timeout(req.timeout);
         if let Some(body) = req.body {
             rb = rb.body(body);
         }

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::debug;
 
 use crate::error::{Error, Result};
+use crate::process::{PerProcess, fresh, inherit};
 use crate::retry::RetryPolicy;
 use crate::wire::{State, Status};
 
@@ -93,27 +94,37 @@ impl Outcome {
 }
 
 /// Shared by every wait of a client: a `Retry-After` seen by one wait delays them all, and a
-/// nonce has at most one poll in flight however many waits watch it.
-#[derive(Default)]
+/// nonce has at most one poll in flight however many waits watch it. Per process: a forked
+/// child keeps the `Retry-After` it can read, and none of the nonce locks (the parent's tasks
+/// that held them do not run in the child).
 pub(crate) struct WaitShared {
-    not_before: Mutex<Option<Instant>>,
-    in_flight: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+    not_before: PerProcess<Mutex<Option<Instant>>>,
+    in_flight: PerProcess<Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>>,
+}
+
+impl Default for WaitShared {
+    fn default() -> Self {
+        WaitShared {
+            not_before: PerProcess::new(Mutex::default(), inherit),
+            in_flight: PerProcess::new(Mutex::default(), fresh),
+        }
+    }
 }
 
 impl WaitShared {
     fn not_before(&self) -> Option<Instant> {
-        *self.not_before.lock().unwrap_or_else(|p| p.into_inner())
+        *self.not_before.get().lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn push_back(&self, until: Instant) {
-        let mut nb = self.not_before.lock().unwrap_or_else(|p| p.into_inner());
+        let mut nb = self.not_before.get().lock().unwrap_or_else(|p| p.into_inner());
         if nb.is_none_or(|t| t < until) {
             *nb = Some(until);
         }
     }
 
     fn nonce_lock(&self, nonce: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut map = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.in_flight.get().lock().unwrap_or_else(|p| p.into_inner());
         if let Some(lock) = map.get(nonce).and_then(Weak::upgrade) {
             return lock;
         }

@@ -16,9 +16,12 @@ Quick start (blocking)::
 simulator for your own tests. Library events go to the ``logging`` logger ``omi_push``.
 """
 
-from ._native import Device, Outcome, PushTicket, Status, __version__, generate_nonce
+from ._native import __version__, generate_nonce
+from ._records import Device, Outcome, PushTicket, Status
 from ._client import AsyncClient, Client, Seconds
 from ._stepup import AsyncStepUp, Challenge, Key, StepUp, Verdict
+from ._flow import Allowed, AsyncStepUpFlow, FlowResponse, StepUpFlow
+from ._flow import GuardResult as GuardResult  # a type alias: Allowed | FlowResponse
 from .errors import (
     AlreadyUsedError,
     AuthenticationError,
@@ -54,6 +57,10 @@ __all__ = [
     "Challenge",
     "Verdict",
     "Key",
+    "StepUpFlow",
+    "AsyncStepUpFlow",
+    "FlowResponse",
+    "Allowed",
     "generate_nonce",
     "OmiError",
     "InvalidArgumentError",

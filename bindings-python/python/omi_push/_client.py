@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _native
-from ._native import Device, Outcome, PushTicket, Status
+from ._records import Device, Outcome, PushTicket, Status
 
 __all__ = ["Client", "AsyncClient", "Seconds"]
 
@@ -23,6 +23,15 @@ Seconds = Union[float, timedelta]
 _USER_AGENT = f"python/{sys.version_info[0]}.{sys.version_info[1]}"
 
 _Self = TypeVar("_Self", bound="_BaseClient")
+
+
+def _nonce(value: Union[str, PushTicket]) -> str:
+    """A nonce given as itself or as its :class:`PushTicket`."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, PushTicket):
+        return value.nonce
+    raise TypeError(f"nonce must be a str or a PushTicket, not {type(value).__name__}")
 
 
 class _BaseClient:
@@ -181,7 +190,7 @@ class Client(_BaseClient):
             NotFoundError: The user is unknown.
             OmiError: Any other failure (see the exception table).
         """
-        return self._core.list_devices(user_id)
+        return [Device._of(d) for d in self._core.list_devices(user_id)]
 
     def send_push(
         self,
@@ -204,11 +213,11 @@ class Client(_BaseClient):
 
         The request is never sent twice, so a failure never causes a duplicate push.
         """
-        return self._core.send_push(user_id, message, device_id=device_id, nonce=nonce)
+        return PushTicket(*self._core.send_push(user_id, message, device_id=device_id, nonce=nonce))
 
     def confirmation_status(self, nonce: Union[str, PushTicket]) -> Status:
         """Reads the push's confirmation state once (no waiting)."""
-        return self._core.confirmation_status(nonce)
+        return Status._of(self._core.confirmation_status(_nonce(nonce)))
 
     def wait_for_confirmation(
         self,
@@ -229,7 +238,7 @@ class Client(_BaseClient):
             An :class:`Outcome`: ``confirmed``, ``rejected``, ``expired`` or ``timed_out``.
             Only failures raise.
         """
-        return self._core.wait_for_confirmation(nonce, timeout=timeout, poll_interval=poll_interval)
+        return Outcome._of(self._core.wait_for_confirmation(_nonce(nonce), timeout=timeout, poll_interval=poll_interval))
 
     def __enter__(self: _Self) -> _Self:
         return self
@@ -257,7 +266,7 @@ class AsyncClient(_BaseClient):
 
     async def list_devices(self, user_id: str) -> List[Device]:
         """Lists the devices the user enrolled for push confirmations."""
-        return await self._core.list_devices_async(user_id)
+        return [Device._of(d) for d in await self._core.list_devices(user_id, asyncio=True)]
 
     async def send_push(
         self,
@@ -268,11 +277,11 @@ class AsyncClient(_BaseClient):
         nonce: Optional[str] = None,
     ) -> PushTicket:
         """Sends a push asking the user to confirm ``message``; see :meth:`Client.send_push`."""
-        return await self._core.send_push_async(user_id, message, device_id=device_id, nonce=nonce)
+        return PushTicket(*await self._core.send_push(user_id, message, device_id=device_id, nonce=nonce, asyncio=True))
 
     async def confirmation_status(self, nonce: Union[str, PushTicket]) -> Status:
         """Reads the push's confirmation state once (no waiting)."""
-        return await self._core.confirmation_status_async(nonce)
+        return Status._of(await self._core.confirmation_status(_nonce(nonce), asyncio=True))
 
     async def wait_for_confirmation(
         self,
@@ -286,8 +295,8 @@ class AsyncClient(_BaseClient):
         See :meth:`Client.wait_for_confirmation`. Cancelling the awaiting task stops the
         polling at once.
         """
-        return await self._core.wait_for_confirmation_async(
-            nonce, timeout=timeout, poll_interval=poll_interval
+        return Outcome._of(
+            await self._core.wait_for_confirmation(_nonce(nonce), timeout=timeout, poll_interval=poll_interval, asyncio=True)
         )
 
     async def aclose(self) -> None:

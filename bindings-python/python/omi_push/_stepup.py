@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
 from . import _native
 from ._client import AsyncClient, Client, Seconds
-from ._native import Device
+from ._records import Device
 
 __all__ = ["StepUp", "AsyncStepUp", "Challenge", "Verdict", "Key"]
 
@@ -170,7 +170,7 @@ class StepUp(_BaseStepUp):
 
     def devices(self, user_id: str) -> List[Device]:
         """The user's devices, for a picker; pass the chosen id (or ``None``) to :meth:`begin`."""
-        return self._core.devices(user_id)
+        return [Device._of(d) for d in self._core.devices(user_id)]
 
     def begin(self, user_id: str, action: str, message: str, *, device_id: Optional[str] = None) -> Challenge:
         """Sends the push (to ``device_id``, or all the user's devices) and returns the
@@ -230,15 +230,15 @@ class AsyncStepUp(_BaseStepUp):
 
     async def devices(self, user_id: str) -> List[Device]:
         """The user's devices, for a picker."""
-        return await self._core.devices_async(user_id)
+        return [Device._of(d) for d in await self._core.devices(user_id, asyncio=True)]
 
     async def begin(self, user_id: str, action: str, message: str, *, device_id: Optional[str] = None) -> Challenge:
         """Sends the push and returns the signed challenge; see :meth:`StepUp.begin`."""
-        return Challenge._from_json(await self._core.begin_async(user_id, action, message, device_id=device_id))
+        return Challenge._from_json(await self._core.begin(user_id, action, message, device_id=device_id, asyncio=True))
 
     async def check(self, challenge: Union[str, Challenge], user_id: str, action: str) -> Verdict:
         """One poll; see :meth:`StepUp.check`."""
-        return await self._core.check_async(_text(challenge), user_id, action)
+        return await self._core.check(_text(challenge), user_id, action, asyncio=True)
 
     async def wait(
         self,
@@ -250,6 +250,6 @@ class AsyncStepUp(_BaseStepUp):
         poll_interval: Optional[Seconds] = None,
     ) -> Verdict:
         """Waits for a final verdict; see :meth:`StepUp.wait`."""
-        return await self._core.wait_async(
-            _text(challenge), user_id, action, timeout=timeout, poll_interval=poll_interval
+        return await self._core.wait(
+            _text(challenge), user_id, action, timeout=timeout, poll_interval=poll_interval, asyncio=True
         )

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::process::{PerProcess, fresh, inherit};
 
 pub(crate) type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
@@ -72,13 +73,19 @@ pub(crate) trait Store: Send + Sync {
     fn is_used<'a>(&'a self, mark: Mark, nonce: &'a str) -> StoreFuture<'a, bool>;
 }
 
-/// One process's store.
-#[derive(Default)]
+/// One process's store (a forked child starts from a copy of its parent's, when no thread held
+/// it at the fork, else from an empty one).
 pub(crate) struct MemoryStore {
-    state: Mutex<MemoryState>,
+    state: PerProcess<Mutex<MemoryState>>,
 }
 
-#[derive(Default)]
+impl Default for MemoryStore {
+    fn default() -> Self {
+        MemoryStore { state: PerProcess::new(Mutex::default(), inherit) }
+    }
+}
+
+#[derive(Default, Clone)]
 struct MemoryState {
     /// nonce → expiry (unix ms) of used challenges.
     used: HashMap<String, u64>,
@@ -112,7 +119,7 @@ impl Store for MemoryStore {
         t: Throttle,
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let mut s = self.state.get().lock().unwrap_or_else(|p| p.into_inner());
             s.sweep(now);
             let gap = t.min_gap.as_millis() as u64;
             if let Some(last) = s.last.get(user) {
@@ -139,7 +146,7 @@ impl Store for MemoryStore {
 
     fn release<'a>(&'a self, user: &'a str, nonce: &'a str) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let mut s = self.state.get().lock().unwrap_or_else(|p| p.into_inner());
             if let Some(p) = s.pending.get_mut(user) {
                 p.remove(nonce);
             }
@@ -149,7 +156,7 @@ impl Store for MemoryStore {
 
     fn consume<'a>(&'a self, mark: Mark, nonce: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let mut s = self.state.get().lock().unwrap_or_else(|p| p.into_inner());
             let now = now_ms();
             s.sweep(now);
             let key = format!("{}:{nonce}", mark.as_str());
@@ -163,7 +170,7 @@ impl Store for MemoryStore {
 
     fn is_used<'a>(&'a self, mark: Mark, nonce: &'a str) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            let s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let s = self.state.get().lock().unwrap_or_else(|p| p.into_inner());
             Ok(s.used.get(&format!("{}:{nonce}", mark.as_str())).is_some_and(|e| *e > now_ms()))
         })
     }
@@ -198,7 +205,9 @@ return {0, 0}
 /// A store in Redis, shared by every instance of an app.
 pub(crate) struct RedisStore {
     client: redis::Client,
-    conn: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
+    /// Per process: a forked child connects anew (the parent's connection is driven by a task
+    /// of the parent's runtime).
+    conn: PerProcess<tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>>,
     reserve: redis::Script,
     prefix: String,
 }
@@ -214,14 +223,14 @@ impl RedisStore {
             redis::Client::open(url).map_err(|e| Error::Config(format!("not a Redis URL: {}", e.category())))?;
         Ok(RedisStore {
             client,
-            conn: tokio::sync::Mutex::new(None),
+            conn: PerProcess::new(tokio::sync::Mutex::new(None), fresh),
             reserve: redis::Script::new(RESERVE),
             prefix: prefix.to_string(),
         })
     }
 
     async fn connection(&self) -> Result<redis::aio::MultiplexedConnection> {
-        let mut guard = self.conn.lock().await;
+        let mut guard = self.conn.get().lock().await;
         if let Some(c) = guard.as_ref() {
             return Ok(c.clone());
         }
@@ -243,11 +252,11 @@ impl RedisStore {
         match tokio::time::timeout(REDIS_TIMEOUT, op(conn)).await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => {
-                *self.conn.lock().await = None;
+                *self.conn.get().lock().await = None;
                 Err(unavailable(e))
             }
             Err(_) => {
-                *self.conn.lock().await = None;
+                *self.conn.get().lock().await = None;
                 Err(unavailable("no answer within 2 s"))
             }
         }

@@ -1,5 +1,6 @@
 package dev.omipush
 
+import dev.omipush.testing.ErrorProbe
 import dev.omipush.testing.Simulator
 import java.io.File
 import java.util.Base64
@@ -229,6 +230,7 @@ class ConformanceTest {
                     }
                 }
             }
+            "error_probe" -> call({ ErrorProbe.raise(step.getString("kind")) }) {}
             else -> try {
                 sim.control(step.toString())
             } catch (e: Exception) {
@@ -261,10 +263,7 @@ class ConformanceTest {
             else -> throw StepFailed("unknown error kind $want")
         }
         if (!expectedClass.isInstance(e)) throw StepFailed("$want raised as ${e::class.simpleName}")
-        if (expect.has("field")) {
-            val field = e.field
-            if (field != expect.getString("field")) throw StepFailed("expected field ${expect["field"]}, got $field")
-        }
+        checkErrorFields(e, expect)
         if (expect.has("scope")) {
             val scope = e.missingScope
             if (scope != expect.getString("scope")) throw StepFailed("expected scope ${expect["scope"]}, got $scope")
@@ -274,6 +273,32 @@ class ConformanceTest {
                 if (secrets.any { it in text }) throw StepFailed("the error's $how shows a secret: $text")
                 if ("***" !in text) throw StepFailed("expected a redacted echo in the error's $how: $text")
             }
+        }
+    }
+
+    /** Every field the expectation names has the expected value (README: Error fields): `"*"` is any value, `null` none. */
+    private fun checkErrorFields(e: OmiException, expect: JSONObject) {
+        val shown = mapOf(
+            "code" to e.code,
+            "retryable" to e.retryable,
+            "status" to e.status,
+            "server_code" to e.serverCode,
+            "request_id" to e.requestId,
+            "retry_after_ms" to e.retryAfterMillis,
+            "missing_scope" to e.missingScope,
+            "field" to e.field,
+            "reason" to e.reason,
+        )
+        for ((key, got) in shown) {
+            if (!expect.has(key)) continue
+            val want = expect.get(key)
+            val same = when {
+                want == JSONObject.NULL -> got == null
+                want == "*" -> got != null
+                want is Number && got is Number -> want.toDouble() == got.toDouble()
+                else -> want == got
+            }
+            if (!same) throw StepFailed("$key is $got, expected $want (${e.message})")
         }
     }
 
