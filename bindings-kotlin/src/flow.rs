@@ -1,60 +1,20 @@
 //! `NativeFlow`: the core's web step-up flow (`omi_push::stepup::flow`) on a `NativeStepUp`:
 //! the guard of a route and the flow's routes as `async fn`s (Kotlin `suspend fun`s) on the
-//! core's runtime. The core's `FlowRequest`, `FlowResponse` and `Guard` cross as uniffi
-//! records field for field; nothing is decided here.
+//! core's runtime. The core's `FlowRequest`, `FlowResponse` and `Guard` cross as their JSON
+//! (their serde forms, defined once in the core: `headers` as ordered pairs); nothing is decided
+//! here.
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use omi_push::runtime;
-use omi_push::stepup::flow::{Flow, FlowRequest, FlowResponse, Guard};
+use omi_push::stepup::flow::{Flow, FlowRequest};
 
 use crate::error::NativeError;
 use crate::stepup::NativeStepUp;
 
-/// `omi_push::stepup::flow::FlowRequest`.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct NativeFlowRequest {
-    pub method: String,
-    pub route: String,
-    pub params: HashMap<String, String>,
-    pub user_id: Option<String>,
-    pub session: Option<String>,
-}
-
-/// `omi_push::stepup::flow::FlowResponse`.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct NativeFlowResponse {
-    pub status: u16,
-    pub content_type: String,
-    pub body: String,
-    pub location: Option<String>,
-    pub session: Option<String>,
-    pub headers: HashMap<String, String>,
-}
-
-/// `omi_push::stepup::flow::Guard`.
-#[derive(Debug, Clone, uniffi::Enum)]
-pub enum NativeGuard {
-    Allow { session: String },
-    Respond { response: NativeFlowResponse },
-}
-
-impl From<FlowResponse> for NativeFlowResponse {
-    fn from(r: FlowResponse) -> Self {
-        let FlowResponse { status, content_type, body, location, session, headers } = r;
-        let headers = headers.into_iter().collect();
-        NativeFlowResponse { status, content_type: content_type.to_string(), body, location, session, headers }
-    }
-}
-
-impl From<Guard> for NativeGuard {
-    fn from(g: Guard) -> Self {
-        match g {
-            Guard::Allow { session } => NativeGuard::Allow { session },
-            Guard::Respond(r) => NativeGuard::Respond { response: r.into() },
-        }
-    }
+/// Serialising the core's records cannot fail; if it did, that is an internal error.
+fn internal(e: serde_json::Error) -> NativeError {
+    omi_push::Error::Internal(format!("flow JSON: {e}")).into()
 }
 
 #[derive(uniffi::Object)]
@@ -77,6 +37,7 @@ impl NativeFlow {
         Ok(NativeFlow { inner: if let Some(l) = layout { flow.with_layout(&l)? } else { flow } })
     }
 
+    /// The core's `Guard` as JSON.
     pub async fn guard(
         &self,
         action: String,
@@ -84,22 +45,21 @@ impl NativeFlow {
         session: Option<String>,
         url: String,
         wants_json: bool,
-    ) -> Result<NativeGuard, NativeError> {
+    ) -> Result<String, NativeError> {
         let flow = self.inner.clone();
         let g = runtime::run(async move {
             Ok(flow.guard(&action, user_id.as_deref(), session.as_deref(), &url, wants_json).await)
         })
         .await?;
-        Ok(g.into())
+        serde_json::to_string(&g).map_err(internal)
     }
 
-    pub async fn handle(&self, request: NativeFlowRequest) -> Result<NativeFlowResponse, NativeError> {
-        let NativeFlowRequest { method, route, params, user_id, session } = request;
-        let req =
-            FlowRequest { method, route, params: params.into_iter().collect::<BTreeMap<_, _>>(), user_id, session };
+    /// `request_json` is the core's `FlowRequest` as JSON; the answer its `FlowResponse` as JSON.
+    pub async fn handle(&self, request_json: String) -> Result<String, NativeError> {
+        let req: FlowRequest = serde_json::from_str(&request_json)
+            .map_err(|e| omi_push::Error::InvalidArgument { field: "request".into(), reason: e.to_string() })?;
         let flow = self.inner.clone();
-        let r = runtime::run(async move { Ok(flow.handle(&req).await) }).await?;
-        Ok(r.into())
+        serde_json::to_string(&runtime::run(async move { Ok(flow.handle(&req).await) }).await?).map_err(internal)
     }
 }
 

@@ -13,9 +13,11 @@ use crate::client::NativeClient;
 use crate::error::NativeError;
 use crate::types::NativeDevice;
 
-/// `omi_push_ffi::ChallengeRecord`.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct NativeChallenge {
+/// `omi_push_ffi::ChallengeRecord` as it is, for the JVM as `NativeChallenge` (a uniffi remote
+/// record: the compiler checks this field list against the ffi one).
+#[uniffi::remote(Record)]
+#[uniffi(name = "NativeChallenge")]
+pub struct ChallengeRecord {
     pub text: String,
     pub user_id: String,
     pub action: String,
@@ -23,13 +25,6 @@ pub struct NativeChallenge {
     pub nonce: String,
     pub issued_at_ms: i64,
     pub expires_at_ms: i64,
-}
-
-impl From<ChallengeRecord> for NativeChallenge {
-    fn from(c: ChallengeRecord) -> Self {
-        let ChallengeRecord { text, user_id, action, device_id, nonce, issued_at_ms, expires_at_ms } = c;
-        NativeChallenge { text, user_id, action, device_id, nonce, issued_at_ms, expires_at_ms }
-    }
 }
 
 #[derive(uniffi::Object)]
@@ -68,10 +63,10 @@ impl NativeStepUp {
         action: String,
         device_id: Option<String>,
         message: String,
-    ) -> Result<NativeChallenge, NativeError> {
+    ) -> Result<ChallengeRecord, NativeError> {
         let s = self.inner.clone();
         let c = runtime::run(async move { s.begin(&user_id, &action, device_id.as_deref(), &message).await }).await?;
-        Ok(ChallengeRecord::from(c).into())
+        Ok(c.into())
     }
 
     /// One poll; the verdict's name (`omi_push_ffi::stepup::VERDICTS`).

@@ -1,12 +1,29 @@
 //! The shared result records (`omi_push_ffi::records`: numbers every language carries, the
-//! derived flags `is_final` / `is_confirmed` computed there once) as uniffi records.
+//! derived flags `is_final` / `is_confirmed` computed there once) as uniffi records. A core value
+//! reaches the JVM through its ffi record, never around it. The ticket record crosses as it is
+//! (a uniffi remote record: the compiler checks the field list against the ffi one); the others
+//! hold names (`&'static str`) or pairs uniffi cannot carry, so they get a JVM form here.
 
 use std::collections::HashMap;
 
-use omi_push::{Device, Outcome, PushTicket, Status};
+use omi_push::{Device, Outcome, Status};
 use omi_push_ffi::records::{self, DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};
 
 use crate::error::NativeError;
+
+/// `omi_push_ffi::TicketRecord`, for the JVM as `NativeTicket` (`text`: the compact string form).
+pub type NativeTicket = TicketRecord;
+
+#[uniffi::remote(Record)]
+#[uniffi(name = "NativeTicket")]
+pub struct TicketRecord {
+    pub nonce: String,
+    pub user_id: String,
+    pub device_id: Option<String>,
+    pub sent_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub text: String,
+}
 
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct NativeDevice {
@@ -19,16 +36,10 @@ pub struct NativeDevice {
     pub extra: HashMap<String, String>,
 }
 
-impl From<DeviceRecord> for NativeDevice {
-    fn from(d: DeviceRecord) -> Self {
-        NativeDevice {
-            id: d.id,
-            name: d.name,
-            platform: d.platform,
-            created_at: d.created_at,
-            last_used_at: d.last_used_at,
-            extra: d.extra.into_iter().collect(),
-        }
+impl From<Device> for NativeDevice {
+    fn from(d: Device) -> Self {
+        let DeviceRecord { id, name, platform, created_at, last_used_at, extra } = d.into();
+        NativeDevice { id, name, platform, created_at, last_used_at, extra: extra.into_iter().collect() }
     }
 }
 
@@ -40,9 +51,10 @@ pub struct NativeStatus {
     pub is_final: bool,
 }
 
-impl From<StatusRecord> for NativeStatus {
-    fn from(s: StatusRecord) -> Self {
-        NativeStatus { state: s.state.to_string(), raw: s.raw, is_final: s.is_final }
+impl From<Status> for NativeStatus {
+    fn from(s: Status) -> Self {
+        let StatusRecord { state, raw, is_final } = s.into();
+        NativeStatus { state: state.into(), raw, is_final }
     }
 }
 
@@ -56,33 +68,10 @@ pub struct NativeOutcome {
     pub is_confirmed: bool,
 }
 
-impl From<OutcomeRecord> for NativeOutcome {
-    fn from(o: OutcomeRecord) -> Self {
-        NativeOutcome {
-            kind: o.kind.to_string(),
-            elapsed_ms: o.elapsed_ms,
-            polls: o.polls,
-            last_status: o.last_status,
-            is_confirmed: o.is_confirmed,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct NativeTicket {
-    pub nonce: String,
-    pub user_id: String,
-    pub device_id: Option<String>,
-    pub sent_at_ms: i64,
-    pub expires_at_ms: Option<i64>,
-    /// The compact string form (`omi1.…`).
-    pub text: String,
-}
-
-impl From<TicketRecord> for NativeTicket {
-    fn from(t: TicketRecord) -> Self {
-        let TicketRecord { nonce, user_id, device_id, sent_at_ms, expires_at_ms, text } = t;
-        NativeTicket { nonce, user_id, device_id, sent_at_ms, expires_at_ms, text }
+impl From<Outcome> for NativeOutcome {
+    fn from(o: Outcome) -> Self {
+        let OutcomeRecord { kind, elapsed_ms, polls, last_status, is_confirmed } = o.into();
+        NativeOutcome { kind: kind.into(), elapsed_ms, polls, last_status, is_confirmed }
     }
 }
 
@@ -95,14 +84,14 @@ pub fn ticket_from_fields(
     sent_at_ms: i64,
     expires_at_ms: Option<i64>,
 ) -> NativeTicket {
-    let r = TicketRecord { nonce, user_id, device_id, sent_at_ms, expires_at_ms, text: String::new() };
-    TicketRecord::from(r.to_core()).into()
+    let r = NativeTicket { nonce, user_id, device_id, sent_at_ms, expires_at_ms, text: String::new() };
+    r.to_core().into()
 }
 
 /// Reads a ticket's string form back; `invalid_argument` (field `ticket`) when it is not one.
 #[uniffi::export]
 pub fn ticket_parse(text: String) -> Result<NativeTicket, NativeError> {
-    Ok(TicketRecord::parse(&text)?.into())
+    Ok(NativeTicket::parse(&text)?)
 }
 
 /// `is_final` of a state name (`omi_push_ffi::records::state_is_final`).
@@ -110,21 +99,3 @@ pub fn ticket_parse(text: String) -> Result<NativeTicket, NativeError> {
 pub fn state_is_final(state: String) -> bool {
     records::state_is_final(&state)
 }
-
-/// The core's values reach the JVM through the shared records, never around them.
-macro_rules! via_record {
-    ($($core:ty => $record:ty => $native:ty),*) => {$(
-        impl From<$core> for $native {
-            fn from(v: $core) -> Self {
-                <$record>::from(v).into()
-            }
-        }
-    )*};
-}
-
-via_record!(
-    Device => DeviceRecord => NativeDevice,
-    Status => StatusRecord => NativeStatus,
-    Outcome => OutcomeRecord => NativeOutcome,
-    PushTicket => TicketRecord => NativeTicket
-);

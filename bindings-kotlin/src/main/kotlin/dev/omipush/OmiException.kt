@@ -169,33 +169,42 @@ internal class ErrorFields(
     }
 }
 
-/** The one place where errors of the native layer become [OmiException]s. */
+/**
+ * The one place where errors of the native layer become [OmiException]s: the shared error
+ * record arrives as its JSON (`omi_push_ffi::ErrorRecord`, snake_case names).
+ */
 @JvmSynthetic
 internal fun NativeException.toOmi(): OmiException = when (this) {
-    is NativeException.Failure -> ErrorFields(
-        kind = kind,
-        code = code,
-        message = text,
-        retryable = retryable,
-        status = status?.toInt(),
-        serverCode = serverCode,
-        requestId = requestId,
-        retryAfterMs = retryAfterMs,
-        missingScope = missingScope,
-        field = field,
-        reason = reason,
-        connect = connect,
-        timeout = timeout,
-    ).toException(this)
+    is NativeException.Failure -> {
+        val r = runCatching { Json.read(record) }.getOrNull() as? Map<*, *>
+            ?: return ErrorFields.internal("internal error in omi-push; please report it: error record `$record`", this)
+        ErrorFields(
+            kind = r["kind"] as? String ?: "",
+            code = r["code"] as? String ?: "",
+            message = r["message"] as? String ?: "",
+            retryable = r["retryable"] == true,
+            status = (r["status"] as? Number)?.toInt(),
+            serverCode = r["server_code"] as? String,
+            requestId = r["request_id"] as? String,
+            retryAfterMs = (r["retry_after_ms"] as? Number)?.toDouble(),
+            missingScope = r["missing_scope"] as? String,
+            field = r["field"] as? String,
+            reason = r["reason"] as? String,
+            connect = r["connect"] == true,
+            timeout = r["timeout"] == true,
+        ).toException(this)
+    }
 }
 
 /**
- * Runs one call into the native layer and converts its failures. A Rust panic arrives as
+ * Runs one call into the native layer (loading it first, see [NativeLoader]) and converts its
+ * failures. A Rust panic arrives as
  * uniffi's [InternalException] (uniffi catches it at the boundary) and becomes an
  * [OmiException.Internal], like a panicked task in the core.
  */
 @JvmSynthetic
 internal inline fun <T> native(block: () -> T): T = try {
+    NativeLoader.CORE.ensureLoaded()
     block()
 } catch (e: NativeException) {
     throw e.toOmi()

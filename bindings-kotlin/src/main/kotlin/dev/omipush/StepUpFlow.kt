@@ -1,9 +1,6 @@
 package dev.omipush
 
 import dev.omipush.ffi.NativeFlow
-import dev.omipush.ffi.NativeFlowRequest
-import dev.omipush.ffi.NativeFlowResponse
-import dev.omipush.ffi.NativeGuard
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlinx.coroutines.CoroutineName
@@ -93,11 +90,12 @@ class StepUpFlow @JvmOverloads constructor(
     suspend fun guard(action: String, userId: String?, session: String?, url: String, wantsJson: Boolean = false): GuardResult =
         offNativeThreads {
             native { flow().guard(arg(action, "action"), userId, session, arg(url, "url"), wantsJson) }
-        }.toPublic()
+        }.let(::guardOf)
 
     /** Answers one request to the flow's routes. */
     suspend fun handle(request: FlowRequest): FlowResponse =
-        offNativeThreads { native { flow().handle(arg(request, "request").toNative()) } }.toPublic()
+        offNativeThreads { native { flow().handle(arg(request, "request").toNative()) } }
+            .let { responseOf(Json.read(it) as Map<*, *>) }
 
     /** Blocking [guard]. */
     @JvmOverloads
@@ -152,18 +150,30 @@ class StepUpFlow @JvmOverloads constructor(
     }
 }
 
-private fun FlowRequest.toNative() = NativeFlowRequest(
-    method = arg(method, "method"),
-    route = arg(route, "route"),
-    params = arg(params, "params"),
-    userId = userId,
-    session = session,
+/** The core's `FlowRequest` as JSON (its snake_case names). */
+private fun FlowRequest.toNative(): String = Json.write(
+    mapOf(
+        "method" to arg(method, "method"),
+        "route" to arg(route, "route"),
+        "params" to arg(params, "params"),
+        "user_id" to userId,
+        "session" to session,
+    ),
 )
 
-private fun NativeFlowResponse.toPublic() =
-    FlowResponse(status.toInt(), contentType, body, location, session, headers)
+/** The core's `FlowResponse` of its JSON (`headers` as `[name, value]` pairs, in order). */
+private fun responseOf(r: Map<*, *>) = FlowResponse(
+    status = (r["status"] as Number).toInt(),
+    contentType = r["content_type"] as String,
+    body = r["body"] as String,
+    location = r["location"] as String?,
+    session = r["session"] as String?,
+    headers = (r["headers"] as List<*>).associate { (it as List<*>)[0] as String to it[1] as String },
+)
 
-private fun NativeGuard.toPublic(): GuardResult = when (this) {
-    is NativeGuard.Allow -> GuardResult.Allow(session)
-    is NativeGuard.Respond -> GuardResult.Respond(response.toPublic())
+/** The core's `Guard` of its JSON: `{"allow": {"session": …}}` or `{"respond": {…}}`. */
+private fun guardOf(json: String): GuardResult {
+    val g = Json.read(json) as Map<*, *>
+    val allow = g["allow"] as Map<*, *>?
+    return if (allow != null) GuardResult.Allow(allow["session"] as String) else GuardResult.Respond(responseOf(g["respond"] as Map<*, *>))
 }

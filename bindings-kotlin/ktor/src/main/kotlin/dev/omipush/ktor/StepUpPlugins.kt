@@ -10,7 +10,6 @@ import io.ktor.http.HttpHeaders
 import io.ktor.http.HttpMethod
 import io.ktor.http.HttpStatusCode
 import io.ktor.http.Parameters
-import io.ktor.http.parseHeaderValue
 import io.ktor.server.application.Application
 import io.ktor.server.application.ApplicationCall
 import io.ktor.server.application.createApplicationPlugin
@@ -159,7 +158,5 @@ private suspend fun ApplicationCall.respondFlow(r: FlowResponse, s: StepUpSettin
     respondText(r.body, ContentType.parse(r.contentType), HttpStatusCode.fromValue(r.status))
 }
 
-private fun acceptsJsonOnly(call: ApplicationCall): Boolean {
-    val types = parseHeaderValue(call.request.headers[HttpHeaders.Accept]).map { it.value.lowercase() }
-    return "application/json" in types && types.none { it == "text/html" }
-}
+/** API clients: the core's one rule on the `Accept` header ([StepUpFlow.wantsJson]). */
+private fun acceptsJsonOnly(call: ApplicationCall): Boolean = StepUpFlow.wantsJson(call.request.headers[HttpHeaders.Accept])

@@ -1,11 +1,11 @@
 package dev.omipush.spring
 
 import dev.omipush.FlowResponse
+import dev.omipush.StepUpFlow
 import jakarta.servlet.http.Cookie
 import jakarta.servlet.http.HttpServletRequest
 import jakarta.servlet.http.HttpServletResponse
 import org.springframework.http.HttpHeaders
-import org.springframework.http.MediaType
 
 /**
  * How the app identifies the current user (`null` = nobody is signed in). Declare a bean of
@@ -69,16 +69,8 @@ class CookieStepUpStore(private val name: String = "omi_step_up") : StepUpSessio
     }
 }
 
-/** API clients: they accept JSON and not HTML. */
-internal fun wantsJson(request: HttpServletRequest): Boolean {
-    val accept = request.getHeader(HttpHeaders.ACCEPT) ?: return false
-    val types = try {
-        MediaType.parseMediaTypes(accept).map { "${it.type}/${it.subtype}".lowercase() }
-    } catch (_: org.springframework.util.InvalidMimeTypeException) {
-        return false
-    }
-    return "application/json" in types && "text/html" !in types
-}
+/** API clients: the core's one rule on the `Accept` header ([StepUpFlow.wantsJson]). */
+internal fun wantsJson(request: HttpServletRequest): Boolean = StepUpFlow.wantsJson(request.getHeader(HttpHeaders.ACCEPT))
 
 /** The request's own local URL (path and query), to come back to. */
 internal fun localUrl(request: HttpServletRequest): String =
