@@ -56,6 +56,9 @@ lint: check-toolchain
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# make package / make package-test: release artifacts and their install tests (mk/package.mk).
+include mk/package.mk
+
 .PHONY: check-toolchain
 check-toolchain:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (rustup) first"; exit 1; }

@@ -1,6 +1,7 @@
 'use strict'
 const { inspect } = require('node:util')
 const native = require('../native.js')
+const kit = require('./kit.js')
 const { SimulatorError, rethrow } = require('./errors.js')
 const args = require('./args.js')
 
@@ -73,7 +74,7 @@ class Simulator {
     const wire = { mode: 'test', ...toWire(plainObject('config', config)) }
     let sim
     try {
-      sim = native.NativeSimulator.start(JSON.stringify(wire))
+      sim = kit.NativeSimulator.start(JSON.stringify(wire))
     } catch (e) {
       throw new SimulatorError(`the simulator did not start: ${e.message}`, { retryable: false })
     }

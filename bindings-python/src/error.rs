@@ -64,12 +64,3 @@ pub fn type_error(field: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr 
     let got = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
     PyTypeError::new_err(format!("{field} must be {expected}, not {got}"))
 }
-
-/// A `omi_push.testing.SimulatorError` for a failed simulator operation.
-pub fn simulator(py: Python<'_>, message: String) -> PyErr {
-    let class = py.import("omi_push.testing").and_then(|m| m.getattr("SimulatorError"));
-    match class.and_then(|c| c.call1((message.clone(),))) {
-        Ok(exc) => PyErr::from_value(exc),
-        Err(_) => PyRuntimeError::new_err(message),
-    }
-}

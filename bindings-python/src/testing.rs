@@ -1,42 +1,10 @@
-//! `_native.SimHandle`: a thin shim over the one simulator handle of every binding
-//! (`omi_push_ffi::sim::SimHandle`): start, request (JSON in, JSON out) and stop. The Pythonic
-//! helper, `omi_push.testing.Simulator` (python/omi_push/testing.py), builds its methods on
-//! `request`. Also the error probe and option list the tests read.
-//!
-//! Every call releases the GIL: the simulator's threads log through Python `logging`, so
-//! holding the GIL while waiting for the simulator's state lock could deadlock.
+//! The error probe and option list that `omi_push.testing` and the tests read. The simulator
+//! itself is not here: it is the testing kit, the `omi-push-testing` wheel (`../testing/`), so
+//! that this library links no simulator code.
 
 use pyo3::prelude::*;
 
-use omi_push_ffi::sim;
-
 use crate::error;
-
-/// A running simulator (see ``omi_push.testing.Simulator``).
-#[pyclass(frozen, module = "omi_push._native")]
-pub struct SimHandle {
-    inner: sim::SimHandle,
-}
-
-#[pymethods]
-impl SimHandle {
-    /// Starts a simulator from its JSON configuration (see the simulator's README).
-    #[staticmethod]
-    fn start(py: Python<'_>, config_json: &str) -> PyResult<SimHandle> {
-        let inner = py.detach(|| sim::SimHandle::start(Some(config_json))).map_err(|e| error::simulator(py, e))?;
-        Ok(SimHandle { inner })
-    }
-
-    /// Answers one request (a JSON object with ``do``), as JSON.
-    fn request(&self, py: Python<'_>, request_json: &str) -> PyResult<String> {
-        py.detach(|| self.inner.request_json(request_json)).map_err(|e| error::simulator(py, e))
-    }
-
-    /// Stops the server. Idempotent.
-    fn stop(&self, py: Python<'_>) {
-        py.detach(|| self.inner.stop());
-    }
-}
 
 /// The error kinds of the core, in its order (`omi_push_ffi::KINDS`).
 #[pyfunction]

@@ -1,6 +1,7 @@
 """omi_push.testing.Simulator is a thin shim over the one simulator handle of every binding
-(omi_push_ffi::sim::SimHandle): the native class has start, request and stop only, and every
-helper method is one JSON request."""
+(omi_push_ffi::sim::SimHandle): the native class (in the testing kit's own library,
+omi_push_testing._native) has start, request and stop only, and every helper method is one
+JSON request."""
 
 from __future__ import annotations
 
@@ -8,13 +9,22 @@ import json
 
 import pytest
 
+import omi_push_testing
 from omi_push import _native
 from omi_push.testing import Simulator, SimulatorError
+from omi_push_testing import _native as kit_native
 
 
 def test_the_native_handle_is_start_request_stop() -> None:
-    public = {n for n in dir(_native.SimHandle) if not n.startswith("_")}
+    public = {n for n in dir(kit_native.SimHandle) if not n.startswith("_")}
     assert public == {"start", "request", "stop"}
+
+
+def test_the_simulator_is_the_testing_kit_not_the_library() -> None:
+    """The omi-push library has no simulator; omi_push.testing re-exports the kit's."""
+    assert not hasattr(_native, "SimHandle")
+    assert Simulator is omi_push_testing.Simulator and SimulatorError is omi_push_testing.SimulatorError
+    assert kit_native.__version__ == _native.__version__
 
 
 def test_requests_go_through_the_shared_handle(sim: Simulator) -> None:

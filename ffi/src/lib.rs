@@ -4,13 +4,14 @@
 //! types, so that each binding's library links only its own FFI crate): the result records
 //! with the numbers every language can carry ([`records`]), the error record with the same
 //! fields in every language ([`error`]), the per-call wait options with the core's one
-//! duration rule ([`options`]), and the one simulator handle behind the three testing helpers
-//! ([`sim`]). Core futures run on the core's runtime through `omi_push::runtime::run` (a panic
-//! there is an `internal` error). A binding file maps these to its language and nothing else.
+//! duration rule ([`options`]), and (with the `sim` feature, for the testing kits only) the one
+//! simulator handle behind the three testing helpers (`sim`). Core futures run on the core's
+//! runtime through `omi_push::runtime::run` (a panic there is an `internal` error). A binding file maps these to its language and nothing else.
 
 pub mod error;
 pub mod options;
 pub mod records;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod stepup;
 
