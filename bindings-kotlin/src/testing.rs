@@ -1,37 +1,6 @@
-//! The embedded simulator, for `dev.omipush.testing.Simulator` (users' integration tests and
-//! this binding's own suite): a thin shim over the one simulator handle of every binding
-//! (`omi_push_ffi::sim::SimHandle`, JSON in and out); the idiomatic methods are Kotlin. Also the
-//! probes of this binding's tests (a panic, the sample errors, the option names).
-
-use omi_push_ffi::sim::SimHandle;
-
-use crate::error::NativeSimError;
-
-#[derive(uniffi::Object)]
-pub struct NativeSimulator {
-    handle: SimHandle,
-}
-
-#[uniffi::export]
-impl NativeSimulator {
-    /// Starts on a free loopback port (unless the JSON names one); `None` = testing defaults.
-    #[uniffi::constructor]
-    pub fn start(config_json: Option<String>) -> Result<Self, NativeSimError> {
-        crate::logging::init_from_env();
-        let handle = SimHandle::start(config_json.as_deref()).map_err(NativeSimError::msg)?;
-        Ok(NativeSimulator { handle })
-    }
-
-    /// One request of `SimHandle::request` (JSON text in, JSON text out).
-    pub fn request(&self, request_json: String) -> Result<String, NativeSimError> {
-        self.handle.request_json(&request_json).map_err(NativeSimError::msg)
-    }
-
-    /// Closes the listener and every connection. Idempotent.
-    pub fn stop(&self) {
-        self.handle.stop();
-    }
-}
+//! The probes of this binding's tests and of `dev.omipush.testing.ErrorProbe` (a panic, the
+//! sample errors, the option names). The simulator is not here: it is the library of the
+//! testing jar (`testing-native/`), so that this production library links no simulator code.
 
 /// For this binding's own tests: proves that a Rust panic reaches the JVM as an exception
 /// instead of aborting the process. Not in release builds.

@@ -33,7 +33,7 @@ enum class State {
     UNKNOWN;
 
     /** True when no further change is expected (the core's rule, read once per state). */
-    val isFinal: Boolean by lazy { stateIsFinal(name.lowercase()) }
+    val isFinal: Boolean by lazy { native { stateIsFinal(name.lowercase()) } }
 }
 
 /**
@@ -79,7 +79,7 @@ data class PushTicket(
     val expiresAt: Instant?,
 ) {
     private val encoded: String by lazy {
-        ticketFromFields(nonce, userId, deviceId, sentAt.toEpochMilli(), expiresAt?.toEpochMilli()).text
+        native { ticketFromFields(nonce, userId, deviceId, sentAt.toEpochMilli(), expiresAt?.toEpochMilli()) }.text
     }
 
     /** The compact string form; the same as `toString()`. */

@@ -1,6 +1,5 @@
 package dev.omipush.it
 
-import com.sun.jna.NativeLibrary
 import dev.omipush.OmiClient
 import dev.omipush.OmiConfig
 import dev.omipush.OmiException
@@ -43,6 +42,7 @@ fun main() {
     val seen = java.util.concurrent.atomic.AtomicInteger()
     OmiClient(sim.clientConfig().copy(eventListener = { seen.incrementAndGet() })).use { it.listDevicesBlocking("user-1") }
     check(seen.get() >= 2) { "the listener saw ${seen.get()} events" }
-    println("library=" + NativeLibrary.getInstance("omi_push_uniffi").file)
+    // The file omi-push's loader unpacked from the jar and loaded (dev.omipush.NativeLoader).
+    println("library=" + System.getProperty("uniffi.component.omi_push_uniffi.libraryOverride"))
     println("OK")
 }

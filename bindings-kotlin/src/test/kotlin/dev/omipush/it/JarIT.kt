@@ -18,7 +18,9 @@ class JarIT {
             val lib = zip.getEntry("linux-x86-64/libomi_push_uniffi.so")
             assertTrue(lib != null && lib.size > 100_000, "linux-x86-64/libomi_push_uniffi.so missing from $jar")
             assertTrue(zip.getEntry("dev/omipush/OmiClient.class") != null)
-            assertTrue(zip.getEntry("dev/omipush/testing/Simulator.class") != null)
+            // The testing kit is the omi-push-testing jar: neither its classes nor its library here.
+            assertTrue(zip.getEntry("dev/omipush/testing/Simulator.class") == null, "the testing kit is in $jar")
+            assertTrue(zip.entries().toList().none { "testing_uniffi" in it.name }, "the simulator library is in $jar")
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.omipush.testing
 
+import dev.omipush.InternalOmiPushApi
 import dev.omipush.OmiException
-import dev.omipush.native
+import dev.omipush.OmiInternal
 import dev.omipush.ffi.testingErrorKinds
 import dev.omipush.ffi.testingRaiseSample
 import dev.omipush.ffi.testingSampleRecordJson
@@ -9,21 +10,23 @@ import dev.omipush.ffi.testingSampleRecordJson
 /**
  * The cross-language error probe: the core's sample error of each kind (the same samples in
  * the Python and Node bindings), raised through the normal conversion, and its shared record
- * as JSON to compare the exception's fields with.
+ * as JSON to compare the exception's fields with. (The probes are in the production library:
+ * they test its own error conversion.)
  */
+@OptIn(InternalOmiPushApi::class)
 object ErrorProbe {
     /** Every error kind, in the shared record's stable order. */
     @JvmStatic
-    fun kinds(): List<String> = testingErrorKinds()
+    fun kinds(): List<String> = OmiInternal.call { testingErrorKinds() }
 
     /** Throws the [OmiException] of the sample error of [kind]. */
     @JvmStatic
     fun raise(kind: String): Nothing {
-        native { testingRaiseSample(kind) }
+        OmiInternal.call { testingRaiseSample(kind) }
         throw IllegalStateException("the sample of $kind did not fail")
     }
 
     /** The shared error record of the sample error of [kind], as JSON (`null` for an unknown kind). */
     @JvmStatic
-    fun sampleRecordJson(kind: String): String = testingSampleRecordJson(kind)
+    fun sampleRecordJson(kind: String): String = OmiInternal.call { testingSampleRecordJson(kind) }
 }

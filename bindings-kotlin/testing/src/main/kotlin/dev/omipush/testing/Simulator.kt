@@ -1,10 +1,11 @@
 package dev.omipush.testing
 
-import dev.omipush.Json
+import dev.omipush.InternalOmiPushApi
 import dev.omipush.OmiConfig
-import dev.omipush.ffi.InternalException
-import dev.omipush.ffi.NativeSimException
-import dev.omipush.ffi.NativeSimulator
+import dev.omipush.OmiInternal
+import dev.omipush.testing.ffi.InternalException
+import dev.omipush.testing.ffi.NativeSimException
+import dev.omipush.testing.ffi.NativeSimulator
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.time.Duration
 
@@ -74,6 +75,7 @@ enum class AutoAction { APPROVE, REJECT }
  * }
  * ```
  */
+@OptIn(InternalOmiPushApi::class)
 class Simulator private constructor(private val inner: NativeSimulator) : AutoCloseable {
     private val closed = AtomicBoolean(false)
     private val info = request("info") as Map<*, *>
@@ -211,7 +213,7 @@ class Simulator private constructor(private val inner: NativeSimulator) : AutoCl
 
     /** One request of the simulator handle (see `ffi/src/sim.rs`). */
     private fun request(what: String, vararg fields: Pair<String, Any?>): Any? =
-        sim { Json.read(inner.request(Json.write(mapOf("do" to what) + fields))) }
+        sim { OmiInternal.readJson(inner.request(OmiInternal.writeJson(mapOf("do" to what) + fields))) }
 
     private fun SimDevice.json() = mapOf("id" to id, "name" to name, "platform" to platform)
 
@@ -230,12 +232,20 @@ class Simulator private constructor(private val inner: NativeSimulator) : AutoCl
         @JvmOverloads
         fun start(configJson: String? = null): Simulator {
             val config = configJson?.let {
-                val seed = translate { Json.read(it) } as? Map<*, *>
+                val seed = translate { OmiInternal.readJson(it) } as? Map<*, *>
                     ?: throw SimulatorException("simulator config must be a JSON object")
-                Json.write(if ("mode" in seed) seed else seed + ("mode" to "test"))
+                OmiInternal.writeJson(if ("mode" in seed) seed else seed + ("mode" to "test"))
             }
+            loadNative()
             return Simulator(translate { NativeSimulator.start(config) })
         }
+
+        /**
+         * The simulator's own native library (`omi_push_testing_uniffi`, in this jar's JNA resource
+         * folders), loaded before the generated layer touches it: on a platform without one, every
+         * start throws the same [dev.omipush.OmiException.Config] naming the platform.
+         */
+        private val loadNative = OmiInternal.nativeLoader("omi_push_testing_uniffi", "omi-push-testing", Simulator::class.java)
 
         private inline fun <T> translate(block: () -> T): T = try {
             block()
