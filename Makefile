@@ -6,7 +6,7 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 CARGO ?= cargo
 
-.PHONY: demo test build test-suites test-rust test-python test-node test-kotlin lint bench
+.PHONY: demo test test-package build test-suites test-rust test-python test-node test-kotlin lint bench
 
 demo: check-toolchain
 	$(CARGO) run --quiet -p omi-push-cli --bin omi-push -- demo
@@ -20,7 +20,13 @@ build: check-toolchain
 # missing, started on a free loopback port, stopped at the end) for the step-up tests.
 test: build
 	scripts/with-redis $(MAKE) test-suites
+	$(MAKE) test-package
 	@echo "make test: all suites passed"
+
+# The release artifacts of every ecosystem, then each installed into an empty environment.
+test-package:
+	$(MAKE) package
+	$(MAKE) package-test
 
 test-suites: test-rust test-python test-node test-kotlin
 
@@ -50,14 +56,16 @@ bench: check-toolchain
 	$(MAKE) -C bench bench
 
 # rustfmt (rustfmt.toml) and clippy with warnings as errors; .ci/run runs this before the tests.
-lint: check-toolchain
+lint: check-toolchain lint-workflows
 	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-# make package / make package-test: release artifacts and their install tests (mk/package.mk).
+# make package / make package-test: release artifacts and their install tests (mk/package.mk);
+# make lint-workflows: actionlint on the release pipeline (mk/actionlint.mk).
 include mk/package.mk
+include mk/actionlint.mk
 
 .PHONY: check-toolchain
 check-toolchain:

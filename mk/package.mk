@@ -3,8 +3,10 @@
 #                       glibc 2.17, through zig) and the npm tarballs (omi-push,
 #                       omi-push-linux-x64-gnu, omi-push-testing); checks that the production
 #                       libraries contain no simulator code and the testing libraries do
+#                       and the jars (omi-push, omi-push-testing: release, glibc 2.17)
 #   make package-test   installs each into an empty environment (a fresh venv; an empty npm
-#                       folder outside the repo) and runs a short flow against the simulator
+#                       folder outside the repo; a Maven project outside the repo) and runs a
+#                       short flow against the simulator
 # Each library is built once in release; the production ones without the `sim` feature of
 # omi-push-ffi (one `-p` build each, so no feature unification with the testing kits).
 PACKAGE_DIR ?= $(CARGO_TARGET_DIR)/package
@@ -13,9 +15,10 @@ NPM_OUT := $(PACKAGE_DIR)/npm
 NODE_LIBS := $(PACKAGE_DIR)/node-libs
 PACKAGE_PYTHON ?= python3
 
-.PHONY: package package-python package-node package-check package-test package-test-python package-test-node
+.PHONY: package package-python package-node package-kotlin package-check package-test package-test-python \
+	package-test-node package-test-kotlin
 
-package: package-python package-node
+package: package-python package-node package-kotlin
 	$(MAKE) $(addprefix -f ,$(MAKEFILE_LIST)) package-check
 	@echo "make package: wheels in $(WHEELS), npm tarballs in $(NPM_OUT)"
 
@@ -63,8 +66,17 @@ package-check:
 	check testing $(PACKAGE_DIR)/wheel-libs/testing/omi_push_testing/_native.abi3.so; \
 	echo "package-check: no simulator code in the production libraries"
 
-package-test: package-test-python package-test-node
+package-test: package-test-python package-test-node package-test-kotlin
 	@echo "make package-test: passed"
+
+# The jars (release native libraries linked against glibc 2.17 through zig, checked for debug
+# sections and simulator code by bindings-kotlin/package-check.sh) and their install test (a
+# Maven project outside the repo with an empty local repository).
+package-kotlin: check-toolchain
+	$(MAKE) -C bindings-kotlin package
+
+package-test-kotlin:
+	$(MAKE) -C bindings-kotlin package-test
 
 # A fresh venv per step, no package index (only the wheels), run from a folder outside the repo.
 PKG_VENV := $(PACKAGE_DIR)/venv
