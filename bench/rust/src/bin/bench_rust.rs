@@ -1,9 +1,17 @@
 //! The Rust core under the benchmark scenarios (see bench/README.md).
 //! `bench-rust SCENARIO.json` prints one JSON result line.
+//!
+//! Scenario options besides the scenario itself: `http2` (`auto`, `always`, `never`), `ca_file`
+//! (the simulator's certificate, PEM, trusted through the core's `ca_cert_pem` option),
+//! `request_budget` (requests a second for the whole client) and `linger` (print `{"idle":
+//! true}` once the client is made and has made one call, wait `idle_ms`, run the burst, print
+//! the result, then keep the client until standard input closes, so that the harness can
+//! sample the memory after the burst).
 
+use std::io::{Read, Write};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use omi_push::{Client, Config, WaitOptions};
+use omi_push::{Client, Config, Http2, WaitOptions};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -28,6 +36,16 @@ struct Scenario {
     calls: usize,
     #[serde(default)]
     concurrency: usize,
+    #[serde(default)]
+    http2: Option<String>,
+    #[serde(default)]
+    ca_file: Option<String>,
+    #[serde(default)]
+    request_budget: Option<u32>,
+    #[serde(default)]
+    linger: bool,
+    #[serde(default)]
+    idle_ms: u64,
 }
 
 fn unix_ms() -> f64 {
@@ -38,14 +56,40 @@ fn unix_ms() -> f64 {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: bench-rust SCENARIO.json")?;
     let s: Scenario = serde_json::from_str(&std::fs::read_to_string(path)?)?;
-    let client = Client::new(Config::builder(&s.base_url).client_credentials(s.client_id.as_str(), s.client_secret.as_str()).build()?)?;
+    let mut config = Config::builder(&s.base_url).client_credentials(s.client_id.as_str(), s.client_secret.as_str());
+    config = config.http2(match s.http2.as_deref() {
+        None | Some("auto") => Http2::Auto,
+        Some("always") => Http2::Always,
+        Some("never") => Http2::Never,
+        Some(other) => return Err(format!("http2 must be auto, always or never, not {other}").into()),
+    });
+    if let Some(path) = &s.ca_file {
+        config = config.ca_cert_pem(std::fs::read(path)?);
+    }
+    if let Some(n) = s.request_budget {
+        config = config.request_budget(n);
+    }
+    let client = Client::new(config.build()?)?;
+    if s.linger {
+        client.list_devices(&s.user_id).await?;
+        println!("{}", json!({"idle": true}));
+        std::io::stdout().flush()?;
+        tokio::time::sleep(Duration::from_millis(s.idle_ms)).await;
+    }
+    let linger = s.linger;
     let result = match s.scenario.as_str() {
-        "wait" => wait(client, s).await,
-        "status" => status(client, s).await?,
-        "token" => token(client, s).await,
+        "wait" => wait(client.clone(), s).await,
+        "status" => status(client.clone(), s).await?,
+        "token" => token(client.clone(), s).await,
         other => return Err(format!("unknown scenario {other}").into()),
     };
     println!("{result}");
+    std::io::stdout().flush()?;
+    if linger {
+        // Keep the client (its pooled connections) until the harness has sampled the memory.
+        tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await??;
+        drop(client);
+    }
     Ok(())
 }
 

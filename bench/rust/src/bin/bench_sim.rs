@@ -4,10 +4,14 @@
 //! `bench-sim CONFIG.json` where the config is
 //! `{"sim": <SimConfig JSON>, "expect": N, "decide_min_ms": 1000, "decide_max_ms": 5000,
 //!   "reject_fraction": 0.1, "seed": 1}`.
-//! Prints one JSON line `{"base_url", "client_id", "client_secret"}`, then serves. Each line
-//! `report` on stdin prints one JSON line with every decision (nonce, action, wall-clock unix
-//! ms when the push changed state) and the request counts of the simulator's log. EOF on
-//! stdin stops it.
+//! `"sim": {"tls": true, ...}` serves HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a certificate
+//! generated at start. Prints one JSON line `{"base_url", "client_id", "client_secret",
+//! "ca_cert_pem"}` (`ca_cert_pem` null without TLS), then serves. Each line `report` on stdin
+//! prints one JSON line with every decision (nonce, action, wall-clock unix ms when the push
+//! changed state), the request counts of the simulator's log, the connections it accepted
+//! (and how many spoke HTTP/2) and the request rate: requests in each whole second since the
+//! first request, and the most requests in any one-second window (sliding). EOF on stdin
+//! stops it.
 //!
 //! Decisions are made in this process, through the simulator's handle (no HTTP), so the
 //! harness and the measured client pay nothing for them, and the decision time is exact.
@@ -71,7 +75,12 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = Arc::new(rt.block_on(Simulator::start(sim_config))?);
     {
         let mut out = std::io::stdout().lock();
-        let line = json!({"base_url": sim.base_url(), "client_id": sim.client_id(), "client_secret": sim.client_secret()});
+        let line = json!({
+            "base_url": sim.base_url(),
+            "client_id": sim.client_id(),
+            "client_secret": sim.client_secret(),
+            "ca_cert_pem": sim.ca_cert_pem(),
+        });
         writeln!(out, "{line}")?;
         out.flush()?;
     }
@@ -94,6 +103,9 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             *counts.entry(e.route.clone()).or_default() += 1;
             *statuses.entry(e.status.to_string()).or_default() += 1;
         }
+        let mut arrivals: Vec<f64> = log.iter().map(|e| e.t_ms).collect();
+        arrivals.sort_by(f64::total_cmp);
+        let (connections, h2_connections) = sim.connections();
         let d = decisions.lock().unwrap_or_else(|p| p.into_inner());
         let report = json!({
             "decisions": d.done.iter().map(|(n, a, t)| json!([n, a, t])).collect::<Vec<_>>(),
@@ -101,6 +113,10 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
             "requests": counts,
             "statuses": statuses,
             "pushes": sim.pushes().len(),
+            "connections": connections,
+            "h2_connections": h2_connections,
+            "per_second": per_second(&arrivals),
+            "max_in_1s": max_in_window(&arrivals, 1000.0),
         });
         drop(d);
         let mut out = std::io::stdout().lock();
@@ -109,6 +125,32 @@ fn real_main() -> Result<(), Box<dyn std::error::Error>> {
     }
     sim.stop();
     Ok(())
+}
+
+/// Requests in each whole second after the first request (`arrivals` sorted, in ms).
+fn per_second(arrivals: &[f64]) -> Vec<usize> {
+    let Some(&first) = arrivals.first() else { return Vec::new() };
+    let mut counts = Vec::new();
+    for t in arrivals {
+        let i = ((t - first) / 1000.0) as usize;
+        if counts.len() <= i {
+            counts.resize(i + 1, 0);
+        }
+        counts[i] += 1;
+    }
+    counts
+}
+
+/// The most arrivals in any window `[t, t + width)` (`arrivals` sorted, in ms).
+fn max_in_window(arrivals: &[f64], width: f64) -> usize {
+    let (mut start, mut best) = (0, 0);
+    for (end, t) in arrivals.iter().enumerate() {
+        while arrivals[start] <= t - width {
+            start += 1;
+        }
+        best = best.max(end + 1 - start);
+    }
+    best
 }
 
 /// Watches for new pushes and approves (or rejects) each at `created + uniform(min..=max)`.
