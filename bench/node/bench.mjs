@@ -1,7 +1,9 @@
 // Node implementations of the benchmark scenarios (see bench/README.md).
 //   node bench.mjs omi|fetch SCENARIO.json        prints one JSON result line
 // `omi` loads the omi-push package from OMI_PUSH_NODE (default: ../.build/node/omi-push,
-// assembled by `make bench`).
+// assembled by `make bench`) and takes the scenario's `ca_file` (caCertPem), `http2` and
+// `request_budget`. `fetch` (undici) trusts the simulator's certificate the usual way: the
+// harness sets NODE_EXTRA_CA_CERTS to the same file.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
@@ -17,7 +19,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 function omiApi() {
   const pkg = process.env.OMI_PUSH_NODE ?? resolve(here, '../.build/node/omi-push')
   const { Client } = createRequire(import.meta.url)(pkg)
-  const c = new Client({ baseUrl: s.base_url, clientId: s.client_id, clientSecret: s.client_secret })
+  const c = new Client({
+    baseUrl: s.base_url,
+    clientId: s.client_id,
+    clientSecret: s.client_secret,
+    ...(s.ca_file && { caCertPem: readFileSync(s.ca_file, 'utf8') }),
+    ...(s.http2 && { http2: s.http2 }),
+    ...(s.request_budget && { requestBudget: s.request_budget }),
+  })
   return {
     sendPush: async () => (await c.sendPush({ userId: s.user_id, deviceId: s.device_id, message: s.message })).nonce,
     wait: async (nonce) => (await c.waitForConfirmation(nonce, { timeoutMs: s.timeout_ms, pollIntervalMs: s.poll_interval_ms })).kind,

@@ -3,7 +3,9 @@
     python bench.py IMPL SCENARIO.json      IMPL: omi-async | httpx | aiohttp | omi-threads | requests
 
 Prints one JSON result line. `omi-async`, `httpx` and `aiohttp` run on asyncio; `omi-threads` and
-`requests` run one thread per confirmation (blocking calls).
+`requests` run one thread per confirmation (blocking calls). Scenario options: `ca_file` (the
+simulator's certificate, PEM: omi-push's `ca_cert_pem`, the baselines' usual TLS trust option),
+`http2` (omi-push's option; for httpx `auto`/`always` turns on its HTTP/2), `request_budget`.
 """
 
 from __future__ import annotations
@@ -23,13 +25,26 @@ def now_ms() -> float:
     return time.time() * 1000.0
 
 
+def omi_options(s: dict) -> dict:
+    """The scenario's TLS, HTTP/2 and budget options for an omi-push client."""
+    o = {"client_id": s["client_id"], "client_secret": s["client_secret"]}
+    if s.get("ca_file"):
+        with open(s["ca_file"]) as f:
+            o["ca_cert_pem"] = f.read()
+    if s.get("http2"):
+        o["http2"] = s["http2"]
+    if s.get("request_budget"):
+        o["request_budget"] = s["request_budget"]
+    return o
+
+
 # --- the same four operations over each implementation ---------------------------------
 
 class OmiAsync:
     def __init__(self, s: dict) -> None:
         from omi_push import AsyncClient
         self.s = s
-        self.c = AsyncClient(s["base_url"], client_id=s["client_id"], client_secret=s["client_secret"])
+        self.c = AsyncClient(s["base_url"], **omi_options(s))
 
     async def send_push(self) -> str:
         s = self.s
@@ -52,7 +67,8 @@ class HttpxAsync:
     def __init__(self, s: dict) -> None:
         from handwritten import HttpxOmi
         self.s = s
-        self.c = HttpxOmi(s["base_url"], s["client_id"], s["client_secret"], POOL)
+        self.c = HttpxOmi(s["base_url"], s["client_id"], s["client_secret"], POOL, s.get("ca_file"),
+                          http2=s.get("http2") in ("auto", "always"))
 
     async def send_push(self) -> str:
         return await self.c.send_push(self.s["user_id"], self.s["device_id"], self.s["message"])
@@ -71,14 +87,14 @@ class AiohttpAsync(HttpxAsync):
     def __init__(self, s: dict) -> None:
         from handwritten import AiohttpOmi
         self.s = s
-        self.c = AiohttpOmi(s["base_url"], s["client_id"], s["client_secret"], POOL)
+        self.c = AiohttpOmi(s["base_url"], s["client_id"], s["client_secret"], POOL, s.get("ca_file"))
 
 
 class OmiThreads:
     def __init__(self, s: dict) -> None:
         from omi_push import Client
         self.s = s
-        self.c = Client(s["base_url"], client_id=s["client_id"], client_secret=s["client_secret"])
+        self.c = Client(s["base_url"], **omi_options(s))
 
     def send_push(self) -> str:
         return self.c.send_push(self.s["user_id"], self.s["message"], device_id=self.s["device_id"]).nonce
@@ -99,7 +115,7 @@ class RequestsThreads:
     def __init__(self, s: dict) -> None:
         from handwritten import RequestsOmi
         self.s = s
-        self.c = RequestsOmi(s["base_url"], s["client_id"], s["client_secret"], POOL)
+        self.c = RequestsOmi(s["base_url"], s["client_id"], s["client_secret"], POOL, s.get("ca_file"))
 
     def send_push(self) -> str:
         return self.c.send_push(self.s["user_id"], self.s["device_id"], self.s["message"])

@@ -3,13 +3,16 @@
 Both keep one connection pool for the process, fetch one OAuth token and share it (a lock
 makes concurrent first calls wait for a single token request), refresh it on a 401 once,
 and poll each push with the same cadence as omi-push: the first poll one interval after the
-wait starts, each next one an interval after the previous poll started.
+wait starts, each next one an interval after the previous poll started. Over HTTPS each trusts
+the given CA file the usual way (an `ssl` context for httpx and aiohttp, `verify=` for requests);
+httpx speaks HTTP/2 when asked (`http2=True`, with the `h2` package installed).
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+import ssl
 import threading
 import time
 
@@ -34,9 +37,11 @@ def new_nonce() -> str:
 class HttpxOmi:
     """asyncio, on one `httpx.AsyncClient`."""
 
-    def __init__(self, base_url: str, client_id: str, client_secret: str, pool: int) -> None:
+    def __init__(self, base_url: str, client_id: str, client_secret: str, pool: int, ca_file: str | None = None,
+                 http2: bool = False) -> None:
         limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-        self.http = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=10.0)
+        verify = ssl.create_default_context(cafile=ca_file) if ca_file else True
+        self.http = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=10.0, verify=verify, http2=http2)
         self.auth = (client_id, client_secret)
         self.token: str | None = None
         self.token_expires = 0.0
@@ -96,8 +101,9 @@ class HttpxOmi:
 class AiohttpOmi:
     """asyncio, on one `aiohttp.ClientSession` (a reference: the fastest common asyncio client)."""
 
-    def __init__(self, base_url: str, client_id: str, client_secret: str, pool: int) -> None:
-        self.http = aiohttp.ClientSession(base_url=base_url, connector=aiohttp.TCPConnector(limit=pool),
+    def __init__(self, base_url: str, client_id: str, client_secret: str, pool: int, ca_file: str | None = None) -> None:
+        tls = ssl.create_default_context(cafile=ca_file) if ca_file else True
+        self.http = aiohttp.ClientSession(base_url=base_url, connector=aiohttp.TCPConnector(limit=pool, ssl=tls),
                                           timeout=aiohttp.ClientTimeout(total=10))
         self.auth = aiohttp.BasicAuth(client_id, client_secret)
         self.token: str | None = None
@@ -159,9 +165,11 @@ class AiohttpOmi:
 class RequestsOmi:
     """Blocking, for threads, on one `requests.Session`."""
 
-    def __init__(self, base_url: str, client_id: str, client_secret: str, pool: int) -> None:
+    def __init__(self, base_url: str, client_id: str, client_secret: str, pool: int, ca_file: str | None = None) -> None:
         self.base = base_url
         self.http = requests.Session()
+        if ca_file:
+            self.http.verify = ca_file
         self.http.trust_env = False  # no proxy-environment scan on every request (omi-push reads it once)
         self.http.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=pool))
         self.http.mount("https://", HTTPAdapter(pool_connections=1, pool_maxsize=pool))

@@ -28,6 +28,11 @@ class Scenario(json: com.fasterxml.jackson.databind.JsonNode) {
     val timeoutMs: Long = json.path("timeout_ms").asLong()
     val calls: Int = json.path("calls").asInt()
     val concurrency: Int = json.path("concurrency").asInt()
+    /** The simulator's certificate (PEM file) to trust over HTTPS, or null (plain HTTP). */
+    val caFile: String? = json.path("ca_file").takeIf { it.isTextual }?.asText()
+    /** omi-push's `http2` option (`auto`, `always`, `never`), or null. */
+    val http2: String? = json.path("http2").takeIf { it.isTextual }?.asText()
+    val requestBudget: Int? = json.path("request_budget").takeIf { it.isInt }?.asInt()
 }
 
 /** The same four operations over each implementation. */

@@ -3,28 +3,35 @@
 // one OAuth token shared by every call (a Mutex makes concurrent first calls wait for a single
 // token request), one refresh on a 401, Jackson for JSON, and the same poll cadence as
 // omi-push: the first poll one interval after the wait starts, each next one an interval after
-// the previous poll started.
+// the previous poll started. Over HTTPS it trusts the simulator's certificate the usual way: an
+// SSLContext over a trust store holding it. HTTP/1.1 (the h2 rows are the core's and httpx's).
 package dev.omipush.bench
 
 import com.fasterxml.jackson.databind.JsonNode
 import com.fasterxml.jackson.databind.ObjectMapper
+import java.io.File
 import java.net.URI
 import java.net.URLEncoder
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
+import java.security.KeyStore
 import java.security.SecureRandom
+import java.security.cert.CertificateFactory
 import java.time.Duration
 import java.util.Base64
+import javax.net.ssl.SSLContext
+import javax.net.ssl.TrustManagerFactory
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 
-class HttpClientOmi(private val base: String, clientId: String, clientSecret: String) {
+class HttpClientOmi(private val base: String, clientId: String, clientSecret: String, caFile: String? = null) {
     private val http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1) // plain http: no h2c upgrade attempt on every connection
         .connectTimeout(Duration.ofSeconds(10))
+        .apply { if (caFile != null) sslContext(trusting(caFile)) }
         .build()
     private val json = ObjectMapper()
     private val random = SecureRandom()
@@ -105,6 +112,18 @@ class HttpClientOmi(private val base: String, clientId: String, clientSecret: St
     }
 
     companion object {
+        /** An SSLContext that trusts the certificates of a PEM file (the usual way: a trust store). */
+        fun trusting(pemFile: String): SSLContext {
+            val store = KeyStore.getInstance(KeyStore.getDefaultType()).apply { load(null, null) }
+            File(pemFile).inputStream().use { input ->
+                CertificateFactory.getInstance("X.509").generateCertificates(input).forEachIndexed { i, cert ->
+                    store.setCertificateEntry("ca-$i", cert)
+                }
+            }
+            val trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).apply { init(store) }
+            return SSLContext.getInstance("TLS").apply { init(null, trust.trustManagers, null) }
+        }
+
         const val SCOPES = "credential:omi:devices:get credential:omi:push-notification:device:post " +
             "credential:omi:push-notification:post credential:omi:push-notification:status:get"
         val FINAL = mapOf("CONFIRMED" to "confirmed", "REJECTED" to "rejected", "EXPIRED" to "expired")
@@ -112,7 +131,7 @@ class HttpClientOmi(private val base: String, clientId: String, clientSecret: St
 }
 
 class HttpClientApi(private val s: Scenario) : Api {
-    private val c = HttpClientOmi(s.baseUrl, s.clientId, s.clientSecret)
+    private val c = HttpClientOmi(s.baseUrl, s.clientId, s.clientSecret, s.caFile)
     override suspend fun sendPush() = c.sendPush(s.userId, s.deviceId, s.message)
     override suspend fun wait(nonce: String) = c.wait(nonce, s.timeoutMs, s.pollIntervalMs)
     override suspend fun status(nonce: String) = c.status(nonce)
