@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -54,6 +55,14 @@ def aclient(sim: Simulator) -> Iterator[AsyncClient]:
     c.close()
 
 
+def default_sigint() -> None:
+    """``preexec_fn`` of every child that a test interrupts with SIGINT: a shell without job
+    control (``cmd &``, nohup, some CI runners) starts commands with SIGINT ignored, every child
+    inherits that, and Python then installs no KeyboardInterrupt handler at all. A terminal's
+    Ctrl-C reaches a script with SIGINT at its default; so does this."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Script:
     """A Python script running in a subprocess, read line by line."""
 
@@ -66,6 +75,7 @@ class Script:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            preexec_fn=default_sigint,
         )
 
     def expect_line(self, prefix: str, timeout: float = 30.0) -> str:

@@ -39,7 +39,11 @@ def with_kit() -> None:
         print(f"embedded simulator: push -> approve -> {outcome.kind}")
 
     serve = subprocess.Popen(
-        [sys.executable, "-m", "omi_push.testing", "serve", "--json"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "omi_push.testing", "serve", "--json"],
+        stdout=subprocess.PIPE,
+        text=True,
+        # As a terminal's Ctrl-C finds it (a shell without job control starts us with SIGINT ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert serve.stdout is not None

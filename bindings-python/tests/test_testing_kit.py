@@ -18,6 +18,8 @@ import pytest
 
 from omi_push import Client
 
+from conftest import default_sigint
+
 
 def _start(args: List[str]) -> "subprocess.Popen[str]":
     return subprocess.Popen(
@@ -25,6 +27,7 @@ def _start(args: List[str]) -> "subprocess.Popen[str]":
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
 
 
