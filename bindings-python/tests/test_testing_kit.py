@@ -132,3 +132,37 @@ def test_the_simulators_events_reach_logging(caplog: pytest.LogCaptureFixture) -
     assert any(m.startswith("push created") for m in messages), messages
     assert any(m.startswith("push approved") and ticket.nonce in m for m in messages), messages
     assert all(r.created <= time.time() for r in caplog.records)
+
+
+@pytest.mark.parametrize("library", ["missing", "not-a-library"])
+def test_a_platform_without_a_native_library_gets_an_error_naming_it(tmp_path: Any, library: str) -> None:
+    """The package as it would be on a platform with no wheel: its Python files, and no native
+    library (or a file that is not one for this platform). `import omi_push` names the
+    platform, the supported ones and the loader's own reason, the same every time."""
+    import shutil
+
+    import omi_push
+
+    package = tmp_path / "omi_push"
+    shutil.copytree(os.path.dirname(omi_push.__file__), package, ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    if library == "not-a-library":
+        (package / "_native.abi3.so").write_bytes(b"\x7fELF not really a library")
+    code = (
+        "import sys\n"
+        "for attempt in (1, 2):\n"
+        "    try:\n"
+        "        import omi_push\n"
+        "    except ImportError as e:\n"
+        "        print(attempt, e.name, e, flush=True)\n"
+        "    else:\n"
+        "        sys.exit('imported')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 2 and all("omi_push._native" in line for line in lines), run.stdout
+    for line in lines:
+        assert "no usable native library for this platform (linux-x86_64" in line, line
+        assert "Supported platforms: Linux x86_64 (glibc 2.17+, manylinux2014)" in line and "Windows x64" in line
+    assert lines[0][2:] == lines[1][2:], "the second import says the same"

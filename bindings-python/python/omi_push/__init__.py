@@ -16,6 +16,14 @@ Quick start (blocking)::
 simulator for your own tests. Library events go to the ``logging`` logger ``omi_push``.
 """
 
+import importlib as _importlib
+
+try:
+    _importlib.import_module(f"{__name__}._native")
+except ImportError as _missing:  # no native library for this platform, or one that cannot load
+    from ._platform import unsupported
+
+    raise unsupported(_missing) from None
 from ._native import __version__, generate_nonce
 from ._records import Device, Outcome, PushTicket, Status
 from ._client import AsyncClient, Client, Seconds
