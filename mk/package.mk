@@ -19,7 +19,7 @@ PACKAGE_PYTHON ?= python3
 	package-test-node package-test-kotlin
 
 package: package-python package-node package-kotlin
-	$(MAKE) $(addprefix -f ,$(MAKEFILE_LIST)) package-check
+	$(MAKE) -f $(firstword $(MAKEFILE_LIST)) package-check
 	@echo "make package: wheels in $(WHEELS), npm tarballs in $(NPM_OUT)"
 
 package-python: check-toolchain
