@@ -3,10 +3,13 @@ a request into the flow's terms, and keeping the flow's value in a session. Conv
 
 from __future__ import annotations
 
-from typing import Any, Dict, MutableMapping, Optional
+from typing import Any, Dict, MutableMapping, Optional, Type, TypeVar
 from urllib.parse import parse_qsl
 
 from . import _native
+from ._flow import DEFAULT_MESSAGE, DEFAULT_MOUNT
+
+_Flow = TypeVar("_Flow")
 
 DEFAULT_SESSION_KEY = "omi_push_step_up"
 """The session key of the flow's value (signed challenges: no secret, useless to others)."""
@@ -57,3 +60,18 @@ def session_set(session: MutableMapping[str, Any], key: str, value: Optional[str
         session[key] = value
     else:
         session.pop(key, None)
+
+
+def adapter_flow(
+    step_up: Any, flow_type: Type[_Flow], user: Any, mount: Optional[str], message: Optional[str]
+) -> _Flow:
+    """The flow of an adapter: the given flow (``mount`` and ``message`` are its own then), or
+    one built on the given step-up; ``user`` must be a callable."""
+    if not callable(user):
+        raise TypeError(f"user must be a callable, not {type(user).__name__}")
+    if isinstance(step_up, flow_type):
+        if mount is not None or message is not None:
+            raise TypeError(f"mount and message belong to the {flow_type.__name__} given")
+        return step_up
+    flow: _Flow = flow_type(step_up, mount=mount or DEFAULT_MOUNT, message=message or DEFAULT_MESSAGE)  # type: ignore[call-arg]
+    return flow

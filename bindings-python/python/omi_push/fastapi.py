@@ -28,9 +28,9 @@ from typing import Any, Awaitable, Callable, Optional, Union
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
-from ._flow import DEFAULT_MESSAGE, DEFAULT_MOUNT, Allowed, AsyncStepUpFlow, FlowResponse
+from ._flow import Allowed, AsyncStepUpFlow, FlowResponse
 from ._stepup import AsyncStepUp
-from ._web import DEFAULT_SESSION_KEY, params, session_get, session_set, too_large, wants_json
+from ._web import DEFAULT_SESSION_KEY, adapter_flow, params, session_get, session_set, too_large, wants_json
 
 __all__ = ["StepUpRouter", "require_step_up", "StepUpRequired", "UserCallable"]
 
@@ -96,14 +96,7 @@ class StepUpRouter(APIRouter):
         session_key: str = DEFAULT_SESSION_KEY,
     ) -> None:
         super().__init__()
-        if not callable(user):
-            raise TypeError(f"user must be a callable, not {type(user).__name__}")
-        if isinstance(step_up, AsyncStepUpFlow):
-            if mount is not None or message is not None:
-                raise TypeError("mount and message belong to the AsyncStepUpFlow given")
-            self.flow = step_up
-        else:
-            self.flow = AsyncStepUpFlow(step_up, mount=mount or DEFAULT_MOUNT, message=message or DEFAULT_MESSAGE)
+        self.flow = adapter_flow(step_up, AsyncStepUpFlow, user, mount, message)
         self._user = user
         self._key = session_key
         self.add_api_route(

@@ -26,9 +26,9 @@ from typing import Any, Callable, Optional, TypeVar, Union, cast
 
 from flask import Blueprint, Flask, Response, current_app, request, session
 
-from ._flow import DEFAULT_MESSAGE, DEFAULT_MOUNT, Allowed, FlowResponse, StepUpFlow
+from ._flow import Allowed, FlowResponse, StepUpFlow
 from ._stepup import StepUp
-from ._web import DEFAULT_SESSION_KEY, params, session_get, session_set, too_large, wants_json
+from ._web import DEFAULT_SESSION_KEY, adapter_flow, params, session_get, session_set, too_large, wants_json
 
 __all__ = ["FlaskStepUp", "require_step_up", "UserCallable"]
 
@@ -75,14 +75,7 @@ class FlaskStepUp:
         session_key: str = DEFAULT_SESSION_KEY,
         app: Optional[Flask] = None,
     ) -> None:
-        if not callable(user):
-            raise TypeError(f"user must be a callable, not {type(user).__name__}")
-        if isinstance(step_up, StepUpFlow):
-            if mount is not None or message is not None:
-                raise TypeError("mount and message belong to the StepUpFlow given")
-            self.flow = step_up
-        else:
-            self.flow = StepUpFlow(step_up, mount=mount or DEFAULT_MOUNT, message=message or DEFAULT_MESSAGE)
+        self.flow = adapter_flow(step_up, StepUpFlow, user, mount, message)
         self._user = user
         self._key = session_key
         self.blueprint = Blueprint("omi_push_step_up", __name__)
