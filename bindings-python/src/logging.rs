@@ -9,15 +9,14 @@
 //! waiting for it stalls every request and wait it drives). So an event only joins the
 //! [`outbox`](crate::outbox), which hands it to `logging` from a thread that holds the GIL.
 
-use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use omi_push_ffi::events::{EventText, python_level};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
-use tracing::field::{Field, Visit};
 use tracing::subscriber::Interest;
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 use crate::outbox::{self, Item};
@@ -34,16 +33,6 @@ fn logger_name(target: &str) -> String {
         return "omi_push.simulator".to_string();
     }
     target.replace("::", ".")
-}
-
-fn python_level(level: &Level) -> u8 {
-    match *level {
-        Level::ERROR => 40,
-        Level::WARN => 30,
-        Level::INFO => 20,
-        Level::DEBUG => 10,
-        Level::TRACE => 5,
-    }
 }
 
 /// One event, ready to become a `logging.LogRecord`.
@@ -63,30 +52,6 @@ fn now() -> f64 {
 }
 
 struct PythonLogging;
-
-#[derive(Default)]
-struct Fields {
-    message: String,
-    rest: String,
-}
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.message.push_str(value);
-        } else {
-            let _ = write!(self.rest, " {}={}", field.name(), value);
-        }
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let _ = write!(self.message, "{value:?}");
-        } else {
-            let _ = write!(self.rest, " {}={:?}", field.name(), value);
-        }
-    }
-}
 
 static GET_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
@@ -119,7 +84,7 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
+        let mut fields = EventText::default();
         event.record(&mut fields);
         let meta: &'static Metadata<'static> = event.metadata();
         let record = Record {

@@ -9,6 +9,7 @@
 //! runtime through `omi_push::runtime::run` (a panic there is an `internal` error). A binding file maps these to its language and nothing else.
 
 pub mod error;
+pub mod events;
 pub mod options;
 pub mod records;
 #[cfg(feature = "sim")]

@@ -6,14 +6,13 @@
 //! each simulator call (and at `stop`). Events of other crates are never recorded.
 
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use omi_push_ffi::events::{EventText, python_level};
 use pyo3::prelude::*;
-use tracing::field::{Field, Visit};
 use tracing::subscriber::Interest;
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 /// At most this many events wait; older ones are dropped first.
@@ -28,40 +27,6 @@ fn ours(target: &str) -> bool {
     target == "omi_push_sim" || target.starts_with("omi_push_sim::")
 }
 
-fn python_level(level: &Level) -> u8 {
-    match *level {
-        Level::ERROR => 40,
-        Level::WARN => 30,
-        Level::INFO => 20,
-        Level::DEBUG => 10,
-        Level::TRACE => 5,
-    }
-}
-
-#[derive(Default)]
-struct Fields {
-    message: String,
-    rest: String,
-}
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.message.push_str(value);
-        } else {
-            let _ = write!(self.rest, " {}={}", field.name(), value);
-        }
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let _ = write!(self.message, "{value:?}");
-        } else {
-            let _ = write!(self.rest, " {}={:?}", field.name(), value);
-        }
-    }
-}
-
 struct Queue;
 
 impl<S: Subscriber> Layer<S> for Queue {
@@ -74,7 +39,7 @@ impl<S: Subscriber> Layer<S> for Queue {
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
+        let mut fields = EventText::default();
         event.record(&mut fields);
         let meta: &'static Metadata<'static> = event.metadata();
         let created = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
