@@ -220,6 +220,7 @@ impl Client {
             self.status(nonce, 0, deadline)
         };
         let started = Instant::now();
+        let _live = crate::memory::LiveWait::start();
         let result = tokio::select! {
             biased;
             _ = cancel.cancelled() => Err(Error::Cancelled),

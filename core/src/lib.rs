@@ -28,6 +28,7 @@ mod client;
 mod config;
 mod error;
 mod events;
+mod memory;
 mod process;
 mod retry;
 pub mod runtime;

@@ -6,7 +6,7 @@
 //! unknown states count as pending. Dropping the future stops all I/O at once.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::Rng;
@@ -99,7 +99,7 @@ impl Outcome {
 /// that held them do not run in the child).
 pub(crate) struct WaitShared {
     not_before: PerProcess<Mutex<Option<Instant>>>,
-    in_flight: PerProcess<Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>>,
+    in_flight: PerProcess<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl Default for WaitShared {
@@ -123,15 +123,32 @@ impl WaitShared {
         }
     }
 
-    fn nonce_lock(&self, nonce: &str) -> Arc<tokio::sync::Mutex<()>> {
+    /// The poll lock of `nonce`, shared by every wait of it; its entry leaves the map with
+    /// the last of them (entries left behind kept a burst's memory pinned after it ended).
+    fn nonce_lock<'a>(&'a self, nonce: &'a str) -> NonceLock<'a> {
         let mut map = self.in_flight.get().lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(lock) = map.get(nonce).and_then(Weak::upgrade) {
-            return lock;
+        let lock = map.entry(nonce.to_string()).or_default().clone();
+        NonceLock { shared: self, nonce, lock }
+    }
+}
+
+/// One wait's hold on its nonce's poll lock.
+struct NonceLock<'a> {
+    shared: &'a WaitShared,
+    nonce: &'a str,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for NonceLock<'_> {
+    fn drop(&mut self) {
+        let mut map = self.shared.in_flight.get().lock().unwrap_or_else(|p| p.into_inner());
+        // Clones are only made under the map's lock: the map's and this one mean no other wait.
+        if Arc::strong_count(&self.lock) <= 2 {
+            map.remove(self.nonce);
+            if map.is_empty() {
+                map.shrink_to_fit();
+            }
         }
-        map.retain(|_, w| w.strong_count() > 0);
-        let lock = Arc::new(tokio::sync::Mutex::new(()));
-        map.insert(nonce.to_string(), Arc::downgrade(&lock));
-        lock
     }
 }
 
@@ -189,7 +206,7 @@ where
             continue;
         }
         let result = match timeout_at(deadline, async {
-            let _one_in_flight = lock.lock().await;
+            let _one_in_flight = lock.lock.lock().await;
             polls += 1;
             let poll_start = Instant::now();
             // The poll's own budget ends a little after the wait's, so that the wait's cut
@@ -253,5 +270,26 @@ where
                 None => Ok(outcome(OutcomeKind::TimedOut, polls, last_status)),
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nonce_leaves_the_map_with_its_last_wait() {
+        let shared = WaitShared::default();
+        let len = || shared.in_flight.get().lock().map(|m| m.len()).unwrap_or(usize::MAX);
+        let a = shared.nonce_lock("n1");
+        let b = shared.nonce_lock("n1");
+        let c = shared.nonce_lock("n2");
+        assert!(Arc::ptr_eq(&a.lock, &b.lock) && !Arc::ptr_eq(&a.lock, &c.lock));
+        assert_eq!(len(), 2);
+        drop(a);
+        assert_eq!(len(), 2, "n1 still has a wait");
+        drop(b);
+        drop(c);
+        assert_eq!(len(), 0);
     }
 }
