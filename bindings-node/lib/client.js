@@ -8,7 +8,7 @@ const records = require('./records.js')
 const events = require('./events.js')
 
 // The client options: the core's record (`omi_push::ClientOptions`), one line per option
-// with its JavaScript name and type check; sent as the core's snake_case JSON.
+// with its JavaScript name and type check; passed on with the core's snake_case names.
 const CLIENT_OPTIONS = {
   baseUrl: args.string,
   clientId: args.optString,
@@ -150,7 +150,7 @@ class Client {
     const o = coreOptions(options)
     const onEvent = options.onEvent
     if (onEvent !== undefined && onEvent !== null && typeof onEvent !== 'function') throw args.fail('options.onEvent', 'a function', onEvent)
-    this.#native = sync(() => new native.NativeClient(JSON.stringify(o), events.dispatcher(onEvent ?? undefined)))
+    this.#native = sync(() => new native.NativeClient(o, events.dispatcher(onEvent ?? undefined)))
     this.#label = { baseUrl: o.base_url, clientId: o.client_id, auth: o.access_token === undefined ? 'client credentials' : 'static token' }
   }
 

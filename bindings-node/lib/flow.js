@@ -49,7 +49,8 @@ function params(name, p) {
   return out
 }
 
-function requestJson(request) {
+/** The core's `FlowRequest` of `request`. */
+function flowRequest(request) {
   args.options('request', request, REQUEST_KEYS, true)
   const r = {
     method: args.string('request.method', request.method),
@@ -60,7 +61,7 @@ function requestJson(request) {
   const session = args.optString('request.session', request.session)
   if (userId !== undefined) r.user_id = userId
   if (session !== undefined) r.session = session
-  return JSON.stringify(r)
+  return r
 }
 
 /**
@@ -106,13 +107,13 @@ class StepUpFlow {
 
   /** Answers one request to the flow's routes: `{ status, contentType, body, location?, session? }`. */
   handle(request) {
-    const json = requestJson(request)
-    return this.#native.handle(json).then(response, rethrow)
+    const r = flowRequest(request)
+    return this.#native.handle(r).then(response, rethrow)
   }
 
   handleSync(request) {
-    const json = requestJson(request)
-    return response(sync(() => this.#native.handleSync(json)))
+    const r = flowRequest(request)
+    return response(sync(() => this.#native.handleSync(r)))
   }
 
   [inspect.custom]() {

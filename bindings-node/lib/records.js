@@ -1,5 +1,5 @@
 'use strict'
-// The shared result records (`omi_push_ffi::records`, snake_case JSON from the native module)
+// The shared result records (`omi_push_ffi::records`, snake_case objects from the native module)
 // as plain JavaScript objects: camelCase names, absent fields left out, JSON-serialisable.
 // The derived flags (`isFinal`, `confirmed`) are the core's values, not re-derived here.
 

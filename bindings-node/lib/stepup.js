@@ -116,7 +116,7 @@ class StepUp {
       const v = check(`options.${key}`, options[key])
       if (v !== undefined) o[snake(key)] = v
     }
-    this.#native = sync(() => new native.NativeStepUp(nativeOf(client), JSON.stringify(o), bytes))
+    this.#native = sync(() => new native.NativeStepUp(nativeOf(client), o, bytes))
   }
 
   /** The user's devices, for a picker; pass the chosen id (or none: all devices) to `begin`. */

@@ -17,15 +17,9 @@ impl CancelHandle {
         CancelHandle::default()
     }
 
-    /// Stops the wait: its promise rejects with a `cancelled` error and polling stops.
     #[napi]
     pub fn cancel(&self) {
         self.token.cancel();
-    }
-
-    #[napi(getter)]
-    pub fn cancelled(&self) -> bool {
-        self.token.is_cancelled()
     }
 }
 

@@ -11,7 +11,6 @@
 
 mod cancel;
 mod client;
-mod debug;
 mod error;
 mod flow;
 mod runtime;

@@ -1,8 +1,10 @@
 //! Every call runs on the core's runtime; napi's own runtime is never started.
 //!
 //! [`promise`] spawns a core future there and settles a promise on the JavaScript thread (where
-//! errors become JavaScript values); [`block`] is the same call for the blocking forms. Results
-//! cross as JSON values of the shared records.
+//! errors become JavaScript values); [`block`] is the same call for the blocking forms; [`calls!`]
+//! declares both forms of each operation. Results cross as JSON values of the shared records,
+//! built on the core's thread: napi's own serialiser drops the variant name of an enum's struct
+//! variant (napi-rs#507), e.g. the flow's `Guard::Allow`.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -83,7 +85,39 @@ where
         // Node refuses every property write once its environment is stopping.
         if probe.set_named_property("alive", true).is_err() {
             task.abort();
-            return Err::<Value, _>(omi_push::Error::Cancelled).js(env);
+            return Err(omi_push::Error::Cancelled).js(env);
         }
     }
 }
+
+/// Declares, for each core operation of a native class, its two methods: `name` returns a
+/// promise ([`promise`]) and `name_sync` blocks ([`block`]), with the same arguments. The body
+/// builds the core future from the arguments and `core`, a clone of the class's `inner` value.
+macro_rules! calls {
+    ($class:ident($core:ident) { $(fn $name:ident / $sync:ident($($args:tt)*) { $($body:tt)* })* }) => {
+        #[napi_derive::napi]
+        impl $class {
+            $(
+                // JavaScript's positional arguments, one Rust parameter each.
+                #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+                #[allow(clippy::too_many_arguments)]
+                pub fn $name<'env>(
+                    &self,
+                    env: &'env napi::Env,
+                    $($args)*
+                ) -> napi::Result<napi::bindgen_prelude::Object<'env>> {
+                    let $core = self.inner.clone();
+                    $crate::runtime::promise(env, { $($body)* })
+                }
+
+                #[napi(catch_unwind)]
+                #[allow(clippy::too_many_arguments)]
+                pub fn $sync(&self, env: &napi::Env, $($args)*) -> napi::Result<serde_json::Value> {
+                    let $core = self.inner.clone();
+                    $crate::runtime::block(env, { $($body)* })
+                }
+            )*
+        }
+    };
+}
+pub(crate) use calls;

@@ -1,6 +1,8 @@
-//! The error samples of the cross-language probe and the option names, read by
-//! `omi-push/testing` and the tests. The simulator itself is not here: it is the testing kit,
-//! the `omi-push-testing` package (`testing/`), so that this library links no simulator code.
+//! What only tests read: the error samples of the cross-language probe and the option names
+//! (through `omi-push/testing`), and, in debug builds only, hooks that prove a Rust panic
+//! becomes a JavaScript error instead of ending the process (not exported by the wrapper). The
+//! simulator itself is not here: it is the testing kit, the `omi-push-testing` package
+//! (`testing/`), so that this library links no simulator code.
 
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -31,4 +33,28 @@ pub fn sample_error_record(kind: String) -> Option<String> {
 #[napi(js_name = "__clientOptionNames")]
 pub fn client_option_names() -> Vec<String> {
     omi_push_ffi::options::client_option_names()
+}
+
+// The panic hooks are for this binding's own tests (debug builds); release builds leave them out.
+#[cfg(debug_assertions)]
+fn boom() -> usize {
+    // A real panic, as a bug in any native code would raise.
+    let v: Vec<usize> = Vec::new();
+    let i = v.len() + 3;
+    std::hint::black_box(v)[i]
+}
+
+/// Panics on the calling (JavaScript) thread.
+#[cfg(debug_assertions)]
+#[napi(js_name = "__panicSync", catch_unwind)]
+pub fn panic_sync() -> Result<()> {
+    boom();
+    Ok(())
+}
+
+/// Panics inside the core's runtime, as an async call would.
+#[cfg(debug_assertions)]
+#[napi(js_name = "__panicAsync", ts_return_type = "Promise<void>")]
+pub fn panic_async(env: &Env) -> Result<napi::bindgen_prelude::Object<'_>> {
+    crate::runtime::promise(env, async { Ok(boom()) })
 }

@@ -1,17 +1,16 @@
 //! The string form of a push ticket, read back by the core.
 
+use napi::bindgen_prelude::Unknown;
 use napi::{Env, Result};
 use napi_derive::napi;
 use omi_push_ffi::TicketRecord;
-use serde_json::Value;
 
 use crate::error::IntoJs;
 
 /// Reads a ticket's string form (`omi1.…`) into its record.
 #[napi(catch_unwind)]
-pub fn parse_ticket(env: Env, text: String) -> Result<Value> {
-    let record = TicketRecord::parse(&text).js(&env)?;
-    serde_json::to_value(record).map_err(|e| napi::Error::from_reason(e.to_string()))
+pub fn parse_ticket(env: &Env, text: String) -> Result<Unknown<'_>> {
+    env.to_js_value(&TicketRecord::parse(&text).js(env)?)
 }
 
 /// A fresh nonce (144 bits from the OS random generator, base64url).

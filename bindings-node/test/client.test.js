@@ -190,6 +190,17 @@ test('errors are OmiError subclasses with a stable code and structured fields', 
   assert.throws(() => new Client({ baseUrl: 'http://example.com', clientId: 'a', clientSecret: 'b' }), (e) => e instanceof omi.ConfigError && e.code === 'OMI_CONFIG')
   assert.throws(() => new Client({ baseUrl: sim.baseUrl, clientId: 'a' }), omi.ConfigError)
   assert.throws(() => new Client({ baseUrl: sim.baseUrl, clientId: 'a', clientSecret: 'b', clientAuth: 'digest' }), omi.ConfigError)
+  // Durations follow the core's one rule, as a wait's do: NaN or Infinity is refused, not
+  // silently the default.
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -1]) {
+    for (const name of ['requestTimeoutMs', 'connectTimeoutMs', 'pollIntervalMs', 'waitTimeoutMs', 'callTimeoutMs']) {
+      assert.throws(
+        () => new Client({ baseUrl: sim.baseUrl, clientId: 'a', clientSecret: 'b', [name]: bad }),
+        (e) => e instanceof omi.ConfigError && /positive, finite/.test(e.message),
+        `${name}: ${bad}`,
+      )
+    }
+  }
 })
 
 test('a static token is sent as is', async (t) => {

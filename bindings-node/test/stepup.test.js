@@ -166,6 +166,10 @@ test('options and arguments: keys of at least 32 bytes (string or bytes), TypeEr
   assert.throws(() => new StepUp({}, { keys: KEY }), TypeError)
   assert.throws(() => new StepUp(client, { keys: KEY, maxAge: 5 }), TypeError)
   assert.throws(() => new StepUp(client, { keys: KEY, store: 'ftp://x' }), omi.ConfigError)
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+    assert.throws(() => new StepUp(client, { keys: KEY, maxAgeMs: bad }), omi.ConfigError, `maxAgeMs: ${bad}`)
+    assert.throws(() => new StepUp(client, { keys: KEY, minGapMs: bad }), omi.ConfigError, `minGapMs: ${bad}`)
+  }
   const su = new StepUp(client, { keys: KEY, minGapMs: 0 })
   assert.throws(() => su.begin({ userId: 'user-1', action: 7, message: 'x' }), TypeError)
   await assert.rejects(su.begin({ userId: 'user-1', action: 'bad action!', message: 'x' }), (e) => e instanceof omi.InvalidArgumentError && e.field === 'action')
