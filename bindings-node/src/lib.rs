@@ -14,6 +14,7 @@ mod client;
 mod error;
 mod flow;
 mod runtime;
+mod settle;
 mod stepup;
 mod testing;
 mod ticket;

@@ -6,13 +6,12 @@
 //! built on the core's thread: napi's own serialiser drops the variant name of an enum's struct
 //! variant (napi-rs#507), e.g. the flow's `Guard::Allow`.
 
-use std::cell::RefCell;
 use std::future::Future;
 use std::time::Duration;
 
 use napi::bindgen_prelude::{JsObjectValue, Object};
 use napi::{Env, Result};
-use omi_push::{CancellationToken, runtime};
+use omi_push::runtime;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -25,44 +24,21 @@ fn to_json<T: Serialize>(v: T) -> omi_push::Result<Value> {
     serde_json::to_value(v).map_err(|e| omi_push::Error::Internal(format!("cannot encode a result: {e}")))
 }
 
-thread_local! {
-    /// Cancelled when the JavaScript environment of this thread shuts down (a worker is
-    /// terminated, the process exits): its pending promises can no longer be settled, so their
-    /// core tasks stop, with their I/O, instead of polling on until their timeout.
-    static ENV_GONE: RefCell<Option<CancellationToken>> = const { RefCell::new(None) };
-}
-
-fn env_gone(env: &Env) -> Result<CancellationToken> {
-    ENV_GONE.with(|slot| {
-        if let Some(token) = slot.borrow().as_ref() {
-            return Ok(token.clone());
-        }
-        let token = CancellationToken::new();
-        let hook = token.clone();
-        env.add_env_cleanup_hook((), move |()| hook.cancel())?;
-        *slot.borrow_mut() = Some(token.clone());
-        Ok(token)
-    })
-}
-
-/// A promise of `future`'s result. A panic inside the core is an `internal` error (the core's
-/// `runtime::run`).
+/// A promise of `future`'s result, settled through this thread's [`settle`](crate::settle) hub.
+/// A panic inside the core is an `internal` error (the core's `runtime::run`).
 pub fn promise<'env, T, F>(env: &'env Env, future: F) -> Result<Object<'env>>
 where
     F: Future<Output = omi_push::Result<T>> + Send + 'static,
     T: Serialize + Send + 'static,
 {
     let rt = runtime::shared().js(env)?;
-    let gone = env_gone(env)?;
-    let (deferred, promise) = env.create_deferred()?;
+    let (promise, settle) = crate::settle::promise(env)?;
+    let gone = settle.gone();
     rt.spawn(async move {
         tokio::select! {
-            // Dropping the deferred unsettled is safe: its environment is gone.
+            // Left unsettled: its environment is gone.
             () = gone.cancelled() => {}
-            result = runtime::run(future) => {
-                let result = result.and_then(to_json);
-                deferred.resolve(move |env: Env| result.js(&env));
-            }
+            result = runtime::run(future) => settle.send(result.and_then(to_json)),
         }
     });
     Ok(promise)
