@@ -1,16 +1,12 @@
-//! The client object: each operation as a blocking `fn` (the core's `runtime::block_on`, for
-//! plain threads). The Kotlin `suspend` functions reach the same client through the completion
-//! path of [`crate::fast`] (registered here under [`NativeClient::fast_id`]). The blocking wait,
-//! which may last minutes, is a task the JVM thread awaits in slices, so that
-//! `Thread.interrupt()` stops it.
+//! The client object. Its operations, blocking forms included (the Kotlin façade awaits the
+//! suspend forms on the calling thread, so `Thread.interrupt()` stops them), go through the
+//! completion path of [`crate::fast`], which finds the client under [`NativeClient::fast_id`].
 
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::Arc;
 
-use omi_push::{Client, ClientOptions, Config, Event, EventHook, Outcome, Secret, runtime};
+use omi_push::{Client, ClientOptions, Config, Event, EventHook, Secret, runtime};
 
 use crate::error::NativeError;
-use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket};
 
 /// The JVM side of the event hook (`OmiClient`'s sink). It runs on the core's runtime threads
 /// and must not throw (the Kotlin side catches everything).
@@ -21,21 +17,14 @@ pub trait NativeEventSink: Send + Sync {
 
 #[derive(uniffi::Object)]
 pub struct NativeClient {
-    inner: Client,
-    /// This client's id for the completion path ([`crate::fast`]), which the suspend functions use.
+    /// The core client (the step-ups built on it share it).
+    pub(crate) inner: Client,
     fast_id: i64,
 }
 
 impl Drop for NativeClient {
     fn drop(&mut self) {
         crate::fast::unregister(self.fast_id);
-    }
-}
-
-impl NativeClient {
-    /// The core client (shared with the step-ups built on it).
-    pub(crate) fn core(&self) -> &Client {
-        &self.inner
     }
 }
 
@@ -70,61 +59,11 @@ impl NativeClient {
     pub fn fast_id(&self) -> i64 {
         self.fast_id
     }
-
-    pub fn list_devices_blocking(&self, user_id: String) -> Result<Vec<NativeDevice>, NativeError> {
-        let devices = runtime::block_on(self.inner.list_devices(&user_id))??;
-        Ok(devices.into_iter().map(NativeDevice::from).collect())
-    }
-
-    pub fn send_push_blocking(
-        &self,
-        user_id: String,
-        device_id: Option<String>,
-        message: String,
-        nonce: Option<String>,
-    ) -> Result<NativeTicket, NativeError> {
-        let fut = self.inner.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref());
-        Ok(runtime::block_on(fut)??.into())
-    }
-
-    pub fn confirmation_status_blocking(&self, nonce: String) -> Result<NativeStatus, NativeError> {
-        Ok(runtime::block_on(self.inner.confirmation_status(&nonce))??.into())
-    }
-
-    /// The blocking wait, started on the shared runtime: the JVM thread then waits in short
-    /// slices ([`NativeWait::wait_slice`]) so that `Thread.interrupt()` can stop it.
-    pub fn start_wait(
-        &self,
-        nonce: String,
-        timeout_ms: Option<f64>,
-        poll_interval_ms: Option<f64>,
-    ) -> Result<Arc<NativeWait>, NativeError> {
-        let c = self.inner.clone();
-        let options = omi_push_ffi::options::wait(timeout_ms, poll_interval_ms, None)?;
-        let task = runtime::spawn(async move { c.wait_for_confirmation(&nonce, options).await })?;
-        Ok(Arc::new(NativeWait { task: Mutex::new(task) }))
-    }
 }
 
-/// A wait running on the shared runtime. Dropping it (or `cancel`) aborts the wait.
-#[derive(uniffi::Object)]
-pub struct NativeWait {
-    task: Mutex<runtime::Task<omi_push::Result<Outcome>>>,
-}
-
+/// Refuses a blocking call on a thread of an async runtime (one of the core's, where a result or
+/// an event is delivered), with the core's own error (`runtime::block_on`).
 #[uniffi::export]
-impl NativeWait {
-    /// Blocks for at most `slice_ms`: the outcome once the wait has ended, `None` while it runs.
-    pub fn wait_slice(&self, slice_ms: f64) -> Result<Option<NativeOutcome>, NativeError> {
-        let mut task = self.task.lock().unwrap_or_else(PoisonError::into_inner);
-        match task.wait_slice(Duration::from_secs_f64(slice_ms.clamp(0.0, 1000.0) / 1000.0))? {
-            None => Ok(None),
-            Some(result) => Ok(Some(result?.into())),
-        }
-    }
-
-    /// Stops the wait and its I/O now.
-    pub fn cancel(&self) {
-        self.task.lock().unwrap_or_else(PoisonError::into_inner).abort();
-    }
+pub fn check_blocking_allowed() -> Result<(), NativeError> {
+    Ok(runtime::block_on(async {})?)
 }

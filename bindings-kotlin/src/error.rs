@@ -8,9 +8,10 @@ use omi_push_ffi::ErrorRecord;
 
 /// A core error as its shared record. Never carries the client secret or a token (the core's
 /// error text never holds them).
-#[derive(Debug, uniffi::Error)]
+#[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum NativeError {
     /// `record`: `ErrorRecord::to_json` (snake_case names).
+    #[error("{record}")]
     Failure { record: String },
 }
 
@@ -19,13 +20,3 @@ impl From<Error> for NativeError {
         NativeError::Failure { record: ErrorRecord::from(&e).to_json().to_string() }
     }
 }
-
-impl std::fmt::Display for NativeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NativeError::Failure { record } => f.write_str(record),
-        }
-    }
-}
-
-impl std::error::Error for NativeError {}

@@ -1,23 +1,13 @@
-//! The completion path behind the Kotlin `suspend` functions (and the `...Async` forms built on
-//! them): one call into Rust starts the operation as a task on the core's shared runtime, and one
-//! call back into the JVM delivers its result. Nothing else crosses the boundary.
+//! The completion path behind every `OmiClient` operation: one call starts it as a task on the
+//! core's runtime, one callback into the JVM delivers its result. Not uniffi's `async fn`: through
+//! JNA each uniffi call allocates several `Structure`s (about 20 µs of CPU each; 5,000 concurrent
+//! confirmations spent seconds there, bench/README.md). Here primitives and one `byte[]` go in
+//! (uniffi's serialisation: the generated `FfiConverter`s, `Lift` / `Lower` here) and a pointer
+//! plus a length come out, through JNA direct mapping, on threads the JVM keeps attached.
 //!
-//! Why not uniffi's own `async fn` support: through JNA, every uniffi call allocates several
-//! `Structure`s (a `RustBuffer` per string argument, plus its allocation call, a call status,
-//! the handle clone, the future's poll / complete / free calls, the result buffer and its free
-//! call), at about 20 µs of CPU each; 5,000 concurrent confirmations spent several seconds of CPU
-//! there and queued up behind it (bench/README.md). This path passes only primitives and one
-//! `byte[]` in, and a pointer plus a length out, through JNA direct mapping; the JVM side keeps
-//! the calling Rust thread attached (`CallbackThreadInitializer`), so no thread is attached to
-//! and detached from the JVM per result.
-//!
-//! Payloads use uniffi's own serialisation (the generated Kotlin `FfiConverter...write/read`
-//! on the JVM side, `Lift::try_read` / `Lower::write` here), so the types stay the uniffi records.
-//!
-//! No panic crosses the boundary: each `extern "C"` function catches unwinding, and a panic in a
-//! task is delivered as status [`STATUS_PANIC`]. Cancelling (the coroutine, the future) calls
-//! [`omi_kt_cancel`], which aborts the task and so stops its I/O; an aborted task delivers
-//! nothing.
+//! No panic crosses the boundary: each `extern "C"` function catches unwinding, a task's panic is
+//! delivered as [`STATUS_PANIC`]. [`omi_kt_cancel`] aborts the task: its I/O stops, nothing is
+//! delivered.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -25,9 +15,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError, RwLock};
-use std::task::{Context, Poll};
 
-use omi_push::{Client, runtime};
+use futures_util::FutureExt;
+use omi_push::{Client, Result, runtime};
 use tokio::task::AbortHandle;
 use uniffi::{Lift, Lower};
 
@@ -35,26 +25,22 @@ use crate::UniFfiTag;
 use crate::error::NativeError;
 use crate::types::{NativeDevice, NativeOutcome, NativeStatus, NativeTicket};
 
-/// `fn callback(id: Long, status: Int, data: Pointer?, len: Int)` on the JVM side. `data` is
+/// `fn callback(id: Long, status: Int, data: Pointer?, len: Int)` on the JVM side; `data` is
 /// only valid during the call.
 pub type Completion = extern "C" fn(id: i64, status: i32, data: *const u8, len: i32);
 
-/// The result is the operation's value (uniffi serialisation of its record).
+/// Delivered payloads: the operation's record, a [`NativeError`] (both uniffi-serialised), or
+/// the panic message (UTF-8).
 pub const STATUS_OK: i32 = 0;
-/// The result is a [`NativeError`] (uniffi serialisation).
 pub const STATUS_ERROR: i32 = 1;
-/// The task panicked; the result is the panic message (UTF-8).
 pub const STATUS_PANIC: i32 = 2;
 
-/// [`omi_kt_start`] return values.
+/// [`omi_kt_start`]'s answers: started, client closed (or unknown), arguments unreadable or
+/// operation unknown (a bug of the façade), [`omi_kt_init`] not called, panicked before the start.
 pub const START_OK: i32 = 0;
-/// The client is closed (or was never registered).
 pub const START_CLOSED: i32 = 1;
-/// The arguments could not be read, or the operation is unknown (a bug of the façade).
 pub const START_BAD_CALL: i32 = 2;
-/// [`omi_kt_init`] was not called.
 pub const START_NOT_INITIALISED: i32 = 3;
-/// The call panicked before the task started.
 pub const START_PANIC: i32 = 4;
 
 /// Operation codes (the Kotlin façade's `FastPath.Op`s); their arguments are the types read in
@@ -69,19 +55,18 @@ const OP_WAIT: i32 = 4;
 const OP_TESTING_PANIC: i32 = 99;
 
 static COMPLETION: RwLock<Option<Completion>> = RwLock::new(None);
+/// The clients by `NativeClient::fast_id`; running tasks keep their own clone and finish.
 static CLIENTS: LazyLock<RwLock<HashMap<i64, Client>>> = LazyLock::new(Default::default);
 static TASKS: LazyLock<Mutex<HashMap<i64, AbortHandle>>> = LazyLock::new(Default::default);
 static NEXT_CLIENT: AtomicI64 = AtomicI64::new(1);
 
-/// Makes `client` reachable from [`omi_kt_start`] under the returned id.
+/// Makes `client` reachable from [`omi_kt_start`] under the returned id (until `unregister`).
 pub(crate) fn register(client: Client) -> i64 {
     let id = NEXT_CLIENT.fetch_add(1, Ordering::Relaxed);
     CLIENTS.write().unwrap_or_else(PoisonError::into_inner).insert(id, client);
     id
 }
 
-/// Forgets the client (the `NativeClient` was freed); later starts return [`START_CLOSED`].
-/// Running tasks keep their own clone and finish.
 pub(crate) fn unregister(id: i64) {
     CLIENTS.write().unwrap_or_else(PoisonError::into_inner).remove(&id);
 }
@@ -89,10 +74,8 @@ pub(crate) fn unregister(id: i64) {
 /// Registers the JVM's completion callback (once per loaded library; a later call replaces it).
 #[unsafe(no_mangle)]
 pub extern "C" fn omi_kt_init(completion: Completion) -> i32 {
-    let r = catch_unwind(|| {
-        *COMPLETION.write().unwrap_or_else(PoisonError::into_inner) = Some(completion);
-    });
-    if r.is_ok() { 0 } else { START_PANIC }
+    let set = || *COMPLETION.write().unwrap_or_else(PoisonError::into_inner) = Some(completion);
+    if catch_unwind(set).is_ok() { 0 } else { START_PANIC }
 }
 
 /// Starts operation `op` of client `client` with the uniffi-serialised `args` (`len` bytes);
@@ -115,11 +98,10 @@ pub unsafe extern "C" fn omi_kt_start(client: i64, op: i32, id: i64, args: *cons
 /// Aborts the task started as `id`, if it still runs: its I/O stops and nothing is delivered.
 #[unsafe(no_mangle)]
 pub extern "C" fn omi_kt_cancel(id: i64) {
-    let _ = catch_unwind(|| {
-        if let Some(task) = TASKS.lock().unwrap_or_else(PoisonError::into_inner).remove(&id) {
-            task.abort();
-        }
-    });
+    let task = catch_unwind(|| TASKS.lock().unwrap_or_else(PoisonError::into_inner).remove(&id));
+    if let Ok(Some(task)) = task {
+        task.abort();
+    }
 }
 
 /// How many started tasks have not ended yet (this binding's tests: cancelled tasks are gone).
@@ -131,79 +113,61 @@ pub extern "C" fn omi_kt_running() -> i64 {
 
 /// A task's result: status and payload.
 type Delivery = (i32, Vec<u8>);
+type Work = Pin<Box<dyn Future<Output = Delivery> + Send>>;
 
-fn ok<T: Lower<UniFfiTag>>(value: T) -> Delivery {
+fn encode<T: Lower<UniFfiTag>>(status: i32, value: T) -> Delivery {
     let mut buf = Vec::new();
     T::write(value, &mut buf);
-    (STATUS_OK, buf)
-}
-
-fn err(e: NativeError) -> Delivery {
-    let mut buf = Vec::new();
-    <NativeError as Lower<UniFfiTag>>::write(e, &mut buf);
-    (STATUS_ERROR, buf)
-}
-
-fn result<T: Lower<UniFfiTag>>(r: omi_push::Result<T>) -> Delivery {
-    match r {
-        Ok(v) => ok(v),
-        Err(e) => err(e.into()),
-    }
+    (status, buf)
 }
 
 fn read<T: Lift<UniFfiTag>>(buf: &mut &[u8]) -> Option<T> {
     T::try_read(buf).ok()
 }
 
-type Work = Pin<Box<dyn Future<Output = Delivery> + Send>>;
+/// The core call as the task's work: it delivers the value's or the error's serialisation.
+fn boxed<T: Lower<UniFfiTag> + 'static>(call: impl Future<Output = Result<T>> + Send + 'static) -> Option<Work> {
+    let done = |r: Result<T>| r.map_or_else(|e| encode(STATUS_ERROR, NativeError::from(e)), |v| encode(STATUS_OK, v));
+    Some(Box::pin(call.map(done)))
+}
 
 /// The operation's future, from its arguments; `None` when they cannot be read.
 fn work(client: Client, op: i32, mut args: &[u8]) -> Option<Work> {
     let a = &mut args;
-    let work: Work = match op {
+    let work = match op {
         OP_LIST_DEVICES => {
             let user_id: String = read(a)?;
-            Box::pin(async move {
-                result(
-                    client
-                        .list_devices(&user_id)
-                        .await
-                        .map(|d| d.into_iter().map(NativeDevice::from).collect::<Vec<_>>()),
-                )
+            boxed(async move {
+                Ok(client.list_devices(&user_id).await?.into_iter().map(NativeDevice::from).collect::<Vec<_>>())
             })
         }
         OP_SEND_PUSH => {
             let (user_id, device_id, message, nonce): (String, Option<String>, String, Option<String>) =
                 (read(a)?, read(a)?, read(a)?, read(a)?);
-            Box::pin(async move {
+            boxed(async move {
                 let r = client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await;
-                result(r.map(NativeTicket::from))
+                r.map(NativeTicket::from)
             })
         }
         OP_CONFIRMATION_STATUS => {
             let nonce: String = read(a)?;
-            Box::pin(async move { result(client.confirmation_status(&nonce).await.map(NativeStatus::from)) })
+            boxed(async move { client.confirmation_status(&nonce).await.map(NativeStatus::from) })
         }
         OP_WAIT => {
             let (nonce, timeout_ms, poll_interval_ms): (String, Option<f64>, Option<f64>) =
                 (read(a)?, read(a)?, read(a)?);
             let options = omi_push_ffi::options::wait(timeout_ms, poll_interval_ms, None);
-            Box::pin(async move {
-                match options {
-                    Ok(options) => result(client.wait_for_confirmation(&nonce, options).await.map(NativeOutcome::from)),
-                    Err(e) => result::<NativeOutcome>(Err(e)),
-                }
-            })
+            boxed(async move { client.wait_for_confirmation(&nonce, options?).await.map(NativeOutcome::from) })
         }
         #[cfg(debug_assertions)]
         OP_TESTING_PANIC => {
             let message: String = read(a)?;
-            Box::pin(async move { panic!("{message}") })
+            boxed::<String>(async move { panic!("{message}") })
         }
-        _ => return None,
+        _ => None,
     };
     // Trailing bytes mean the façade and this file disagree on the arguments.
-    args.is_empty().then_some(work)
+    work.filter(|_| args.is_empty())
 }
 
 fn start(client: i64, op: i32, id: i64, args: &[u8]) -> i32 {
@@ -219,51 +183,30 @@ fn start(client: i64, op: i32, id: i64, args: &[u8]) -> i32 {
     let rt = match runtime::shared() {
         Ok(rt) => rt,
         Err(e) => {
-            let (status, payload) = err(e.into());
-            deliver(completion, id, status, &payload);
+            deliver(completion, id, encode(STATUS_ERROR, NativeError::from(e)));
             return START_OK;
         }
     };
     // Inserted before the task can remove itself: the task takes the same lock when it ends.
     let mut tasks = TASKS.lock().unwrap_or_else(PoisonError::into_inner);
     let handle = rt.spawn(async move {
-        let (status, payload) = CatchUnwind(work).await.unwrap_or_else(|message| (STATUS_PANIC, message.into_bytes()));
+        let delivery = AssertUnwindSafe(work).catch_unwind().await.unwrap_or_else(|panic| {
+            let text = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref().cloned());
+            let text = text.unwrap_or_else(|| "a panic without message".into());
+            (STATUS_PANIC, format!("internal error in omi-push; please report it: {text}").into_bytes())
+        });
         TASKS.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
-        deliver(completion, id, status, &payload);
+        deliver(completion, id, delivery);
     });
     tasks.insert(id, handle.abort_handle());
     START_OK
 }
 
-fn deliver(completion: Completion, id: i64, status: i32, payload: &[u8]) {
+fn deliver(completion: Completion, id: i64, (status, payload): Delivery) {
     // Results are small (a record); a length beyond i32 would be a bug, reported as a panic.
-    match i32::try_from(payload.len()) {
-        Ok(len) => completion(id, status, payload.as_ptr(), len),
-        Err(_) => {
-            let text = b"internal error: result too large";
-            completion(id, STATUS_PANIC, text.as_ptr(), text.len() as i32);
-        }
-    }
-}
-
-/// Polls the work, turning a panic into `Err(message)`.
-struct CatchUnwind(Work);
-
-impl Future for CatchUnwind {
-    type Output = Result<Delivery, String>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(delivery)) => Poll::Ready(Ok(delivery)),
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "a panic without message".into());
-                Poll::Ready(Err(format!("internal error in omi-push; please report it: {message}")))
-            }
-        }
-    }
+    let Ok(len) = i32::try_from(payload.len()) else {
+        let text = b"internal error: result too large";
+        return completion(id, STATUS_PANIC, text.as_ptr(), text.len() as i32);
+    };
+    completion(id, status, payload.as_ptr(), len)
 }

@@ -33,7 +33,7 @@ impl NativeFlow {
         message: String,
         layout: Option<String>,
     ) -> Result<Self, NativeError> {
-        let flow = Flow::new(step_up.core().clone(), &mount, &message)?;
+        let flow = Flow::new(step_up.inner.clone(), &mount, &message)?;
         Ok(NativeFlow { inner: if let Some(l) = layout { flow.with_layout(&l)? } else { flow } })
     }
 

@@ -29,14 +29,8 @@ pub struct ChallengeRecord {
 
 #[derive(uniffi::Object)]
 pub struct NativeStepUp {
-    inner: StepUp,
-}
-
-impl NativeStepUp {
-    /// The core step-up (cheap to clone), for the web flow.
-    pub(crate) fn core(&self) -> &StepUp {
-        &self.inner
-    }
+    /// The core step-up (cheap to clone; the web flow shares it).
+    pub(crate) inner: StepUp,
 }
 
 #[uniffi::export]
@@ -48,7 +42,7 @@ impl NativeStepUp {
         let mut options: StepUpOptions = serde_json::from_str(&options_json)
             .map_err(|e| omi_push::Error::Config(format!("step-up options: {e}")))?;
         options.keys = keys;
-        Ok(NativeStepUp { inner: options.build(client.core().clone())? })
+        Ok(NativeStepUp { inner: options.build(client.inner.clone())? })
     }
 
     pub async fn devices(&self, user_id: String) -> Result<Vec<NativeDevice>, NativeError> {

@@ -1,8 +1,7 @@
-//! The shared result records (`omi_push_ffi::records`: numbers every language carries, the
-//! derived flags `is_final` / `is_confirmed` computed there once) as uniffi records. A core value
-//! reaches the JVM through its ffi record, never around it. The ticket record crosses as it is
-//! (a uniffi remote record: the compiler checks the field list against the ffi one); the others
-//! hold names (`&'static str`) or pairs uniffi cannot carry, so they get a JVM form here.
+//! The shared result records (`omi_push_ffi::records`, derived flags computed there once) as
+//! uniffi records; a core value reaches the JVM through its ffi record. The ticket crosses as it
+//! is (a remote record: the compiler checks its fields against the ffi one); the others hold
+//! names (`&'static str`) or pairs uniffi cannot carry, so they get a JVM form here.
 
 use std::collections::HashMap;
 

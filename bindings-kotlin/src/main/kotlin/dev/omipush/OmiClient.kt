@@ -9,6 +9,7 @@ import dev.omipush.ffi.FfiConverterTypeNativeOutcome
 import dev.omipush.ffi.FfiConverterTypeNativeStatus
 import dev.omipush.ffi.FfiConverterTypeNativeTicket
 import dev.omipush.ffi.NativeClient
+import dev.omipush.ffi.checkBlockingAllowed
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.time.Duration
@@ -19,6 +20,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.future.future
+import kotlinx.coroutines.runBlocking
 
 /**
  * An OMI push client: list a user's devices, send a push, read or wait for the confirmation.
@@ -96,18 +98,18 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
     /** Blocking [listDevices]. */
     @Throws(OmiException::class)
     fun listDevicesBlocking(userId: String): List<Device> =
-        native { client().listDevicesBlocking(arg(userId, "user_id")) }.map { it.toPublic() }
+        blocking { listDevices(userId) }
 
     /** Blocking [sendPush]. */
     @JvmOverloads
     @Throws(OmiException::class)
     fun sendPushBlocking(userId: String, message: String, deviceId: String? = null, nonce: String? = null): PushTicket =
-        native { client().sendPushBlocking(arg(userId, "user_id"), deviceId, arg(message, "message"), nonce) }.toPublic()
+        blocking { sendPush(userId, message, deviceId, nonce) }
 
     /** Blocking [confirmationStatus]. */
     @Throws(OmiException::class)
     fun confirmationStatusBlocking(nonce: String): Status =
-        native { client().confirmationStatusBlocking(arg(nonce, "nonce")) }.toPublic()
+        blocking { confirmationStatus(nonce) }
 
     /**
      * Blocking [waitForConfirmation]; blocks the calling thread until the outcome. Interrupting
@@ -150,21 +152,24 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
         pollInterval: java.time.Duration? = null,
     ): Outcome = waitForConfirmationBlocking(arg(ticket, "ticket").nonce, timeout, pollInterval)
 
+    private fun waitBlocking(nonce: String, timeoutMs: Double?, pollIntervalMs: Double?): Outcome =
+        blocking { call(FastPath.WAIT, arg(nonce, "nonce"), timeoutMs, pollIntervalMs).toPublic() }
+
     /**
-     * The wait runs on the native runtime while this thread waits in short slices, so that
-     * `Thread.interrupt()` (an executor's `shutdownNow`, `Future.cancel(true)`) stops it: the
-     * polling ends, the interrupt flag stays set and [OmiException.Cancelled] is thrown.
+     * Runs a suspend form on this thread: the operation is a task on the native runtime, so
+     * `Thread.interrupt()` (an executor's `shutdownNow`, `Future.cancel(true)`) stops it, its
+     * I/O included; the interrupt flag stays set and [OmiException.Cancelled] is thrown. Refused,
+     * as the core refuses it, on a thread of the native runtime (where results and events arrive).
      */
-    private fun waitBlocking(nonce: String, timeoutMs: Double?, pollIntervalMs: Double?): Outcome {
-        val task = native { client().startWait(arg(nonce, "nonce"), timeoutMs, pollIntervalMs) }
-        task.use {
-            while (true) {
-                if (Thread.currentThread().isInterrupted) {
-                    task.cancel()
-                    throw ErrorFields.cancelled("the waiting thread was interrupted")
-                }
-                native { task.waitSlice(INTERRUPT_CHECK_MS) }?.let { return it.toPublic() }
-            }
+    private fun <T> blocking(block: suspend CoroutineScope.() -> T): T {
+        client()
+        native { checkBlockingAllowed() }
+        if (Thread.currentThread().isInterrupted) throw ErrorFields.cancelled("the waiting thread was interrupted")
+        return try {
+            runBlocking(block = block)
+        } catch (e: InterruptedException) {
+            Thread.currentThread().interrupt()
+            throw ErrorFields.cancelled("the waiting thread was interrupted")
         }
     }
 
@@ -234,6 +239,3 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
         append(")")
     }
 }
-
-/** How often a blocking wait looks at its thread's interrupt flag. */
-private const val INTERRUPT_CHECK_MS = 100.0

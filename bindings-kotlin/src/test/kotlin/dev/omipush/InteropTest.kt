@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.Timeout
 
 /** How the library looks from Java and from unusual coroutine contexts. */
 class InteropTest : SimulatorTest() {
@@ -30,6 +31,24 @@ class InteropTest : SimulatorTest() {
                 assertEquals(1, su.devicesBlocking("user-1").size)
             }
         }
+    }
+
+    /** Without the refusal, the listener's blocking call would hang the runtime (measured: it does). */
+    @Test
+    @Timeout(30)
+    fun `a blocking call on a runtime thread (an event listener) is refused with Config, the core's rule`() {
+        val refused = java.util.concurrent.ConcurrentLinkedQueue<Throwable?>()
+        val listener = OmiEventListener {
+            if (refused.isEmpty()) {
+                refused.add(runCatching { client.listDevicesBlocking("user-1") }.exceptionOrNull())
+                refused.add(runCatching { client.waitForConfirmationBlocking("AAAAAAAAAAAAAAAAAAAAAAAA", 1.seconds) }.exceptionOrNull())
+            }
+        }
+        OmiClient(sim.clientConfig().copy(eventListener = listener)).use { it.listDevicesBlocking("user-1") }
+        assertEquals(2, refused.size)
+        for (e in refused) assertTrue(e is OmiException.Config && "inside an async runtime" in e.message!!, "$e")
+        // The listener's thread was not blocked: the same calls work from this one.
+        assertEquals(1, client.listDevicesBlocking("user-1").size)
     }
 
     @Test
