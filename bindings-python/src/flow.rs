@@ -1,78 +1,48 @@
 //! `_native.FlowCore`: the core's web step-up flow (`omi_push::stepup::flow`) on a
-//! `StepUpCore`, each call in a blocking and an asyncio form. The request of `handle` arrives
-//! as the core's `FlowRequest` (JSON text); the answers leave as the core's `Guard` and
-//! `FlowResponse` (JSON text), which `omi_push/_flow.py` reads.
+//! `StepUpCore`. `handle` takes the core's `FlowRequest` as JSON; the core's `Guard` and
+//! `FlowResponse` leave as JSON, which `omi_push/_flow.py` reads.
 
 use pyo3::prelude::*;
 
 use omi_push::stepup::flow::{Flow, FlowRequest};
-use omi_push::{Error, Result};
 
 use crate::error::IntoPyResult;
-use crate::runtime::{block_on, into_asyncio};
+use crate::runtime::run;
 use crate::stepup::StepUpCore;
+use crate::types::json;
 
-/// The native flow behind ``omi_push.StepUpFlow`` and ``omi_push.AsyncStepUpFlow``.
 #[pyclass(frozen, module = "omi_push._native")]
 pub struct FlowCore {
     inner: Flow,
 }
 
-type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String>> + Send>>;
 /// The guard's arguments, as the Python side passes them: action, user, session, url, wants_json.
 type GuardArgs = (String, Option<String>, Option<String>, String, bool);
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Internal(format!("flow answer: {e}")))
-}
-
-impl FlowCore {
-    fn guard_call(&self, (action, user, session, url, json): GuardArgs) -> Call {
-        let flow = self.inner.clone();
-        Box::pin(async move { to_json(&flow.guard(&action, user.as_deref(), session.as_deref(), &url, json).await) })
-    }
-
-    fn handle_call(&self, request: &str) -> Call {
-        let flow = self.inner.clone();
-        let parsed = serde_json::from_str::<FlowRequest>(request).map_err(|e| Error::InvalidArgument {
-            field: "request".into(),
-            reason: format!("not a flow request: {e}"),
-        });
-        Box::pin(async move { to_json(&flow.handle(&parsed?).await) })
-    }
-}
 
 #[pymethods]
 impl FlowCore {
     #[new]
-    #[pyo3(signature = (step_up, mount, message, layout=None))]
-    fn new(
-        py: Python<'_>,
-        step_up: &StepUpCore,
-        mount: &str,
-        message: &str,
-        layout: Option<&str>,
-    ) -> PyResult<FlowCore> {
+    fn new(py: Python<'_>, step_up: &StepUpCore, mount: &str, message: &str, layout: Option<&str>) -> PyResult<Self> {
         let flow = Flow::new(step_up.inner.clone(), mount, message);
         let flow = flow.and_then(|f| if let Some(l) = layout { f.with_layout(l) } else { Ok(f) });
         Ok(FlowCore { inner: flow.py_err(py)? })
     }
 
-    fn guard(&self, py: Python<'_>, args: GuardArgs) -> PyResult<String> {
-        block_on(py, self.guard_call(args))
+    fn guard(&self, py: Python<'_>, args: GuardArgs, asyncio: bool) -> PyResult<Py<PyAny>> {
+        let (flow, (action, user, session, url, wants_json)) = (self.inner.clone(), args);
+        run(py, asyncio, async move {
+            json(flow.guard(&action, user.as_deref(), session.as_deref(), &url, wants_json).await)
+        })
     }
 
-    fn guard_async<'py>(&self, py: Python<'py>, args: GuardArgs) -> PyResult<Bound<'py, PyAny>> {
-        into_asyncio(py, self.guard_call(args))
-    }
-
-    /// `request`: the core's `FlowRequest` as JSON (`method`, `route`, `params`, `user_id`, `session`).
-    fn handle(&self, py: Python<'_>, request: &str) -> PyResult<String> {
-        block_on(py, self.handle_call(request))
-    }
-
-    fn handle_async<'py>(&self, py: Python<'py>, request: &str) -> PyResult<Bound<'py, PyAny>> {
-        into_asyncio(py, self.handle_call(request))
+    /// `request`: the core's `FlowRequest` (`method`, `route`, `params`, `user_id`, `session`).
+    fn handle(&self, py: Python<'_>, request: &str, asyncio: bool) -> PyResult<Py<PyAny>> {
+        let flow = self.inner.clone();
+        let request = serde_json::from_str::<FlowRequest>(request).map_err(|e| omi_push::Error::InvalidArgument {
+            field: "request".into(),
+            reason: format!("not a flow request: {e}"),
+        });
+        run(py, asyncio, async move { json(flow.handle(&request?).await) })
     }
 }
 

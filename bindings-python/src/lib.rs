@@ -1,6 +1,5 @@
-//! `omi_push._native`: the pyo3 module behind the `omi_push` Python package. It only converts
-//! arguments, calls the core (`omi-push`) and converts results and errors; all behaviour lives
-//! in the core.
+//! `omi_push._native`, behind the `omi_push` Python package: it converts arguments, calls the
+//! core (`omi-push`) and converts results and errors; all behaviour lives in the core.
 
 mod client;
 mod error;
@@ -18,18 +17,13 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
-    // Runs before the interpreter finalizes: from then on no foreign thread enters Python.
-    let close_gate = wrap_pyfunction!(outbox::close_gate, m)?;
-    m.py().import("atexit")?.call_method1("register", (close_gate,))?;
-    let reset = wrap_pyfunction!(outbox::reset_after_fork, m)?;
-    let kwargs = pyo3::types::PyDict::new(m.py());
-    kwargs.set_item("after_in_child", reset)?;
-    m.py().import("os")?.call_method("register_at_fork", (), Some(&kwargs))?;
+    outbox::install(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Core>()?;
     m.add_class::<stepup::StepUpCore>()?;
     m.add_class::<flow::FlowCore>()?;
     m.add_function(wrap_pyfunction!(flow::flow_wants_json, m)?)?;
+    m.add_function(wrap_pyfunction!(error::refusal, m)?)?;
     types::register(m)?;
     m.add_function(wrap_pyfunction!(generate_nonce, m)?)?;
     m.add_function(wrap_pyfunction!(testing::error_kinds, m)?)?;
@@ -42,6 +36,5 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// A fresh random nonce (24 URL-safe characters), as ``send_push`` makes when none is given.
 #[pyfunction]
 fn generate_nonce(py: Python<'_>) -> PyResult<String> {
-    use error::IntoPyResult;
-    omi_push::generate_nonce().py_err(py)
+    error::IntoPyResult::py_err(omi_push::generate_nonce(), py)
 }

@@ -1,178 +1,109 @@
-//! The queue of work for the thread that holds the GIL: the bottom of the binding's GIL
-//! machinery (it imports no other module of this crate; `logging`, `runtime` and `client`
-//! push into it).
+//! The queue of work for the thread that holds the GIL, the bottom of the binding's GIL
+//! machinery (it uses no other module of the crate; `logging`, `runtime`, `client` push here).
 //!
-//! Runtime worker threads must never wait for the GIL (a worker waiting for it stalls every
-//! request and wait it drives), so whatever they have for Python becomes an [`Item`] here, a
-//! closure to run with the GIL:
-//! - [`Item::Call`]: log records and `on_event` callbacks, run by whichever thread delivers;
-//!   past [`QUEUE_LIMIT`] waiting, they are dropped (counted, and reported as a warning of the
-//!   `omi_push` logger).
-//! - [`Item::OnLoop`]: asyncio results, run on their event loop's thread (consecutive ones
-//!   for one loop in one `call_soon_threadsafe`); never dropped.
+//! Runtime workers must never wait for the GIL (one waiting stalls every request it drives), so
+//! what they have for Python becomes a [`Job`]: a log record or event callback (dropped past
+//! [`QUEUE_LIMIT`], with a warning), or an asyncio result (run on its loop's thread, never
+//! dropped). Jobs leave in order, from a thread that holds the GIL anyway: a blocking call
+//! before it returns, the main thread between its signal checks, or else a forwarder thread.
 //!
-//! Items leave in order, from a thread that holds the GIL anyway: the thread that finishes a
-//! blocking call (before the call returns, so a call's log records are in `logging` when it
-//! returns), the main thread between its signal checks, and otherwise a small forwarder thread
-//! that enters Python through an exit gate ([`close_gate`]).
+//! Fork safety: `fork` copies a lock as it is, maybe held by a thread the child does not have.
+//! So the state is one [`Outbox`] (std locks) per process; a child replaces it whole.
 
-use std::cell::{Cell, UnsafeCell};
+use std::cell::Cell;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, TryLockError};
-use std::thread::Thread;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::types::{PyCFunction, PyDict, PyTuple};
 
 /// Work for a thread holding the GIL. Its error is raised by the delivering thread only when it
 /// is not an `Exception` (a signal handler's `KeyboardInterrupt`, `SystemExit`); see [`flush`].
 pub type Job = Box<dyn FnOnce(Python<'_>) -> PyResult<()> + Send>;
 
-/// Calls waiting beyond this are dropped. `OnLoop` items are never dropped.
+/// Calls (jobs without an event loop) waiting beyond this are dropped.
 pub const QUEUE_LIMIT: usize = 10_000;
 
-pub enum Item {
-    /// Runs on the delivering thread (a log record, an event callback).
-    Call(Job),
-    /// Runs on `event_loop`'s thread (an asyncio call's result).
-    OnLoop { event_loop: Py<PyAny>, job: Job },
-}
-
-/// A lock held only for a few instructions (no Python code, no I/O, no allocation under
-/// `QUEUE`'s but the deque's own). Why not a `std::sync::Mutex`: after `os.fork()` (gunicorn's
-/// pre-fork model) a child process has only the forking thread; if a runtime worker held the
-/// lock at that moment, a `Mutex` stays locked forever in the child (std has no way to reset
-/// it), and the first log record or result there deadlocks. This lock is reset in the child
-/// ([`reset_after_fork`]); tests/test_fork.py uses clients across `fork`.
-struct SpinLock<T> {
-    locked: AtomicBool,
-    value: UnsafeCell<T>,
-}
-
-// SAFETY: `value` is only reached through `with`, which holds `locked`.
-unsafe impl<T: Send> Sync for SpinLock<T> {}
-
-impl<T> SpinLock<T> {
-    const fn new(value: T) -> Self {
-        SpinLock { locked: AtomicBool::new(false), value: UnsafeCell::new(value) }
-    }
-
-    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
-        let mut spins = 0u32;
-        while self.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
-            spins += 1;
-            if spins < 64 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
-        }
-        struct Unlock<'a>(&'a AtomicBool);
-        impl Drop for Unlock<'_> {
-            fn drop(&mut self) {
-                self.0.store(false, Ordering::Release);
-            }
-        }
-        let _unlock = Unlock(&self.locked);
-        // SAFETY: `locked` is held until `_unlock` drops.
-        f(unsafe { &mut *self.value.get() })
-    }
-
-    /// In a child after `fork`: the thread that held the lock does not exist here.
-    fn reset_after_fork(&self) {
-        self.locked.store(false, Ordering::Release);
-    }
-}
-
-static QUEUE: SpinLock<VecDeque<Item>> = SpinLock::new(VecDeque::new());
-/// The queue's items of each kind, readable without its lock.
-static ON_LOOP_QUEUED: AtomicUsize = AtomicUsize::new(0);
-static CALLS_QUEUED: AtomicUsize = AtomicUsize::new(0);
-static CALLS_DROPPED: AtomicUsize = AtomicUsize::new(0);
-/// Whether the forwarder waits for work with nothing queued (true until it first runs, so that
-/// the first item starts it).
-static FORWARDER_IDLE: AtomicBool = AtomicBool::new(true);
-/// The forwarder thread and the process it belongs to (threads do not survive `fork`).
-static FORWARDER: SpinLock<Option<(u32, Thread)>> = SpinLock::new(None);
-/// Held by the one thread delivering items, so that they arrive in order. Behind a
-/// [`SpinLock`] so that a child process after `fork` gets a fresh, unlocked one.
-static DRAIN_LOCK: SpinLock<Option<Arc<Mutex<()>>>> = SpinLock::new(None);
-
-thread_local! {
-    /// Set while this thread delivers items: a `logging` handler that calls omi-push must not
-    /// wait for itself.
-    static IN_DRAIN: Cell<bool> = const { Cell::new(false) };
-}
-
-fn queued() -> usize {
-    ON_LOOP_QUEUED.load(Ordering::SeqCst) + CALLS_QUEUED.load(Ordering::SeqCst)
-}
-
-/// Queues an item; never blocks on Python.
-pub fn push(item: Item) {
-    let on_loop = matches!(item, Item::OnLoop { .. });
-    if !on_loop && CALLS_QUEUED.fetch_add(1, Ordering::SeqCst) >= QUEUE_LIMIT {
-        CALLS_QUEUED.fetch_sub(1, Ordering::SeqCst);
-        CALLS_DROPPED.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    QUEUE.with(|q| q.push_back(item));
-    // A result is awaited: the forwarder takes it now. A call wakes the forwarder only when it
-    // is idle; the forwarder then leaves it a moment to the thread whose call queued it, which
-    // usually flushes it first (one wake-up per burst of records, not per record).
-    if on_loop {
-        let first = ON_LOOP_QUEUED.fetch_add(1, Ordering::SeqCst) == 0;
-        if first | FORWARDER_IDLE.swap(false, Ordering::SeqCst) {
-            wake_forwarder();
-        }
-    } else if FORWARDER_IDLE.swap(false, Ordering::SeqCst) {
-        wake_forwarder();
-    }
-}
-
-fn wake_forwarder() {
-    let pid = std::process::id();
-    FORWARDER.with(|f| match f {
-        Some((owner, thread)) if *owner == pid => thread.unpark(),
-        _ => {
-            let spawned = std::thread::Builder::new().name("omi-push-py".into()).spawn(forward);
-            // Without the thread, items still leave when blocking calls end or results run.
-            *f = spawned.ok().map(|h| (pid, h.thread().clone()));
-        }
-    });
-}
-
-/// How long the forwarder leaves calls to the threads that queued them.
+/// How long the forwarder leaves calls to the threads that queued them, which usually deliver
+/// them first (one wake-up per burst of records, not per record).
 const CALL_GRACE: Duration = Duration::from_millis(50);
 
+#[derive(Default)]
+struct Queue {
+    /// A job, and the event loop whose thread must run it (an asyncio result) if any.
+    items: VecDeque<(Option<Py<PyAny>>, Job)>,
+    on_loop: usize,
+    dropped: usize,
+    forwarder_started: bool,
+    forwarder_idle: bool,
+}
+
+#[derive(Default)]
+struct Outbox {
+    /// Held for a few instructions only, never while Python code runs.
+    queue: Mutex<Queue>,
+    wake_forwarder: Condvar,
+    /// Held by the one thread delivering, so that jobs arrive in order.
+    delivering: Mutex<()>,
+}
+
+impl Outbox {
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// This process's outbox, set at module init and in a forked child.
+static OUTBOX: AtomicPtr<Outbox> = AtomicPtr::new(std::ptr::null_mut());
+
+fn outbox() -> Option<&'static Outbox> {
+    // SAFETY: null, or an outbox that is never freed (one replaced after a fork is leaked).
+    unsafe { OUTBOX.load(Ordering::Acquire).as_ref() }
+}
+
+thread_local! {
+    /// Set while this thread delivers: a `logging` handler that calls omi-push must not wait
+    /// for itself.
+    static DELIVERING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Queues a job (for `event_loop`'s thread, if given); never waits for Python.
+pub fn push(event_loop: Option<Py<PyAny>>, job: Job) {
+    let Some(outbox) = outbox() else { return };
+    let mut q = outbox.queue();
+    let on_loop = event_loop.is_some();
+    if !on_loop && q.items.len() - q.on_loop >= QUEUE_LIMIT {
+        q.dropped += 1;
+        return;
+    }
+    q.on_loop += usize::from(on_loop);
+    q.items.push_back((event_loop, job));
+    if !q.forwarder_started {
+        let spawned = std::thread::Builder::new().name("omi-push-py".into()).spawn(move || forward(outbox));
+        // Without the thread, items still leave when blocking calls end or results run.
+        q.forwarder_started = spawned.is_ok();
+    } else if on_loop || q.forwarder_idle {
+        outbox.wake_forwarder.notify_one();
+    }
+}
+
 /// The forwarder thread: delivers what no other thread has.
-fn forward() {
+fn forward(outbox: &'static Outbox) {
+    let cv = &outbox.wake_forwarder;
     loop {
-        if queued() == 0 {
-            FORWARDER_IDLE.store(true, Ordering::SeqCst);
-            // Checked again after announcing idleness, so that no item slips in unseen.
-            if queued() == 0 {
-                std::thread::park();
-            }
-            FORWARDER_IDLE.store(false, Ordering::SeqCst);
+        let mut q = outbox.queue();
+        q.forwarder_idle = true;
+        q = cv.wait_while(q, |q| q.items.is_empty()).unwrap_or_else(PoisonError::into_inner);
+        q.forwarder_idle = false;
+        let only_calls = |q: &mut Queue| q.on_loop == 0 && !q.items.is_empty();
+        let q = cv.wait_timeout_while(q, CALL_GRACE, only_calls).unwrap_or_else(PoisonError::into_inner).0;
+        if q.items.is_empty() {
             continue;
         }
-        if ON_LOOP_QUEUED.load(Ordering::SeqCst) == 0 {
-            // Only calls: leave them a moment to the calls that queued them.
-            let deadline = Instant::now() + CALL_GRACE;
-            while ON_LOOP_QUEUED.load(Ordering::SeqCst) == 0 && queued() > 0 {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                std::thread::park_timeout(left);
-            }
-            if queued() == 0 {
-                continue;
-            }
-        }
+        drop(q);
         // `None` once the interpreter is exiting: nobody is left to deliver to. Signal
         // handlers run only in the main thread, so no handler's exception is dropped here.
         if attach_from_runtime(|py| drop(flush(py))).is_none() {
@@ -181,117 +112,75 @@ fn forward() {
     }
 }
 
-/// Delivers every queued item, in order, from this thread (which holds the GIL). Returns at
-/// once when the queue is empty; when another thread is delivering, waits for it without the
-/// GIL, so that what was queued before this call has been delivered when it returns.
+/// Delivers every queued job, in order (waiting without the GIL for another thread that is
+/// delivering), so that what was queued before has been delivered when it returns.
 ///
-/// In the main thread, Python runs a pending signal handler inside the first Python code it
-/// executes, here `logging`'s, a callback's or asyncio's: the exception of such a handler
-/// (Ctrl-C's `KeyboardInterrupt`, the `SystemExit` of a handler that calls `sys.exit`) is
-/// returned, after the rest of the queue, for the caller to raise, as `check_signals` would
-/// have.
+/// A pending signal handler runs inside the first Python code the main thread executes, maybe
+/// `logging`'s here: its exception (Ctrl-C's `KeyboardInterrupt`, `SystemExit`) is returned,
+/// after the rest of the queue, for the caller to raise, as `check_signals` would.
 pub fn flush(py: Python<'_>) -> PyResult<()> {
-    if queued() == 0 || IN_DRAIN.with(Cell::get) {
-        return Ok(());
-    }
-    let lock = drain_lock();
-    let _draining = loop {
-        match lock.try_lock() {
+    let Some(outbox) = outbox().filter(|o| !o.queue().items.is_empty() && !DELIVERING.get()) else { return Ok(()) };
+    let _delivering = loop {
+        match outbox.delivering.try_lock() {
             Ok(guard) => break guard,
             Err(TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
             // Another thread is delivering: wait for it without the GIL, which it may need.
-            Err(TryLockError::WouldBlock) => py.detach(|| drop(lock.lock())),
+            Err(TryLockError::WouldBlock) => py.detach(|| drop(outbox.delivering.lock())),
         }
     };
-    IN_DRAIN.with(|d| d.set(true));
+    DELIVERING.set(true);
+    // The first error that is not an `Exception` (a signal handler's) must reach the caller.
+    // Other failures drop the job: `logging` and the event callbacks have reported their own
+    // errors, and a closed event loop has nobody waiting for its results.
     let mut interrupt = None;
-    // Consecutive items for one event loop go to it in one call.
-    let mut batch: Option<(Py<PyAny>, Vec<Job>)> = None;
-    while let Some(item) = QUEUE.with(VecDeque::pop_front) {
-        match item {
-            Item::Call(job) => {
-                CALLS_QUEUED.fetch_sub(1, Ordering::SeqCst);
-                keep_interrupt(py, send_batch(py, batch.take()), &mut interrupt);
-                keep_interrupt(py, job(py), &mut interrupt);
-            }
-            Item::OnLoop { event_loop, job } => {
-                ON_LOOP_QUEUED.fetch_sub(1, Ordering::SeqCst);
-                match &mut batch {
-                    Some((l, jobs)) if l.is(&event_loop) => jobs.push(job),
-                    _ => {
-                        keep_interrupt(py, send_batch(py, batch.take()), &mut interrupt);
-                        batch = Some((event_loop, vec![job]));
-                    }
-                }
-            }
+    let mut keep = |result: PyResult<()>| match result {
+        Err(e) if interrupt.is_none() && !e.is_instance_of::<PyException>(py) => interrupt = Some(e),
+        _ => {}
+    };
+    // Consecutive jobs for one event loop go to it in one `call_soon_threadsafe`.
+    let (mut batch_loop, mut batch) = (None, Vec::new());
+    while let Some((event_loop, job)) = pop(outbox) {
+        if !matches!((&event_loop, &batch_loop), (Some(a), Some(b)) if a.is(b)) {
+            keep(send_batch(py, batch_loop.take(), std::mem::take(&mut batch)));
+        }
+        if event_loop.is_none() {
+            keep(job(py));
+        } else {
+            batch_loop = event_loop;
+            batch.push(job);
         }
     }
-    keep_interrupt(py, send_batch(py, batch), &mut interrupt);
-    let dropped = CALLS_DROPPED.swap(0, Ordering::Relaxed);
+    keep(send_batch(py, batch_loop, batch));
+    let dropped = std::mem::take(&mut outbox.queue().dropped);
     if dropped > 0 {
-        keep_interrupt(py, report_dropped(py, dropped), &mut interrupt);
+        keep(py.import("omi_push._logging").and_then(|m| m.call_method1("dropped", (dropped, QUEUE_LIMIT))).map(drop));
     }
-    IN_DRAIN.with(|d| d.set(false));
+    DELIVERING.set(false);
     interrupt.map_or(Ok(()), Err)
 }
 
-fn report_dropped(py: Python<'_>, dropped: usize) -> PyResult<()> {
-    let logger = py.import("logging")?.call_method1("getLogger", ("omi_push",))?;
-    let text = format!("{dropped} log records or events were dropped: more than {QUEUE_LIMIT} were waiting");
-    logger.call_method1("warning", (text,)).map(drop)
+fn pop(outbox: &Outbox) -> Option<(Option<Py<PyAny>>, Job)> {
+    let mut q = outbox.queue();
+    let item = q.items.pop_front()?;
+    q.on_loop -= usize::from(item.0.is_some());
+    Some(item)
 }
 
-/// Asks the event loop to run these jobs (from any thread holding the GIL). Fails when the
-/// loop is closed (nobody waits for the results then), or with the exception of a signal
-/// handler that ran meanwhile.
-fn send_batch(py: Python<'_>, batch: Option<(Py<PyAny>, Vec<Job>)>) -> PyResult<()> {
-    let Some((event_loop, jobs)) = batch else { return Ok(()) };
-    let run = LoopJobs { jobs: Mutex::new(jobs) };
-    event_loop.call_method1(py, "call_soon_threadsafe", (run,)).map(drop)
-}
-
-/// Jobs run by an event loop, on its thread.
-#[pyclass(frozen)]
-struct LoopJobs {
-    jobs: Mutex<Vec<Job>>,
-}
-
-#[pymethods]
-impl LoopJobs {
-    fn __call__(&self, py: Python<'_>) -> PyResult<()> {
-        let jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut first = Ok(());
-        for job in jobs {
-            if let Err(e) = job(py)
-                && first.is_ok()
-            {
-                first = Err(e);
-            }
-        }
-        first
-    }
-}
-
-/// Keeps the first error that is not an `Exception` (`KeyboardInterrupt`, `SystemExit`): it
-/// comes from a signal handler or `sys.exit`, not from the delivery, and must reach the caller.
-/// Other failures drop the item: `logging` and the event callbacks have already reported their
-/// own errors, and a closed event loop has nobody waiting for its results.
-fn keep_interrupt(py: Python<'_>, result: PyResult<()>, first: &mut Option<PyErr>) {
-    if let Err(e) = result
-        && first.is_none()
-        && !e.is_instance_of::<PyException>(py)
-    {
-        *first = Some(e);
-    }
-}
-
-fn drain_lock() -> Arc<Mutex<()>> {
-    DRAIN_LOCK.with(|lock| lock.get_or_insert_with(Default::default).clone())
+/// Asks the event loop to run these jobs. Fails when the loop is closed (nobody waits for the
+/// results then), or with the exception of a signal handler that ran meanwhile.
+fn send_batch(py: Python<'_>, event_loop: Option<Py<PyAny>>, jobs: Vec<Job>) -> PyResult<()> {
+    let Some(event_loop) = event_loop else { return Ok(()) };
+    let jobs = Mutex::new(jobs);
+    // Runs on the loop's thread; the first error goes to asyncio's exception handler.
+    let run = move |args: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| {
+        let jobs = std::mem::take(&mut *jobs.lock().unwrap_or_else(PoisonError::into_inner));
+        jobs.into_iter().map(|job| job(args.py())).fold(Ok(()), PyResult::and)
+    };
+    event_loop.call_method1(py, "call_soon_threadsafe", (PyCFunction::new_closure(py, None, None, run)?,)).map(drop)
 }
 
 /// The gate of [`attach_from_runtime`]: the number of foreign threads inside Python, plus
-/// [`CLOSED`] once the interpreter has begun to exit. An atomic rather than a lock, so that a
-/// `fork` can never copy it locked.
+/// [`CLOSED`] once the interpreter has begun to exit (an atomic: no lock for `fork` to copy).
 static GATE: AtomicUsize = AtomicUsize::new(0);
 const CLOSED: usize = 1 << (usize::BITS - 1);
 
@@ -303,26 +192,16 @@ const CLOSED: usize = 1 << (usize::BITS - 1);
 /// gate closes at exit ([`close_gate`], an `atexit` handler, which runs before finalization)
 /// and waits for the threads already inside to leave.
 fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
-    struct Leave;
-    impl Drop for Leave {
-        fn drop(&mut self) {
-            GATE.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-    let entered = GATE.fetch_add(1, Ordering::SeqCst);
-    let _leave = Leave;
-    if entered & CLOSED != 0 {
-        return None;
-    }
-    Python::try_attach(f)
+    let open = GATE.fetch_add(1, Ordering::SeqCst) & CLOSED == 0;
+    let result = if open { Python::try_attach(f) } else { None };
+    GATE.fetch_sub(1, Ordering::SeqCst);
+    result
 }
 
-/// Delivers what is queued, then closes the gate of [`attach_from_runtime`] and waits (without
-/// the GIL, at most 2 s) for the forwarder to leave Python. Registered with `atexit` by the
-/// module; after it, items that runtime workers produce are dropped: nobody is left to
-/// receive them.
+/// Delivers what is queued, closes the gate and waits (without the GIL, at most 2 s) for the
+/// forwarder to leave Python. Later jobs are dropped: nobody is left to receive them.
 #[pyfunction]
-pub fn close_gate(py: Python<'_>) -> PyResult<()> {
+fn close_gate(py: Python<'_>) -> PyResult<()> {
     let flushed = flush(py);
     GATE.fetch_or(CLOSED, Ordering::SeqCst);
     py.detach(|| {
@@ -334,17 +213,21 @@ pub fn close_gate(py: Python<'_>) -> PyResult<()> {
     flushed
 }
 
-/// In a child process after `fork` (registered with `os.register_at_fork`): the locks are
-/// free, the forwarder must be started anew, and the foreign threads counted as inside Python
-/// were the parent's.
+/// In a child after `fork` (and at module init): a fresh outbox, no lock held, no forwarder
+/// yet (the parent's is leaked); the threads counted as inside Python were the parent's.
 #[pyfunction]
-pub fn reset_after_fork() {
+fn reset_after_fork() {
     GATE.fetch_and(CLOSED, Ordering::SeqCst);
-    QUEUE.reset_after_fork();
-    FORWARDER.reset_after_fork();
-    FORWARDER.with(|f| *f = None);
-    FORWARDER_IDLE.store(true, Ordering::SeqCst);
-    DRAIN_LOCK.reset_after_fork();
-    DRAIN_LOCK.with(|lock| *lock = None);
-    IN_DRAIN.with(|d| d.set(false));
+    OUTBOX.store(Box::into_raw(Box::<Outbox>::default()), Ordering::Release);
+    DELIVERING.set(false);
+}
+
+/// `atexit` runs [`close_gate`] before the interpreter finalizes.
+pub fn install(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    reset_after_fork();
+    let py = m.py();
+    py.import("atexit")?.call_method1("register", (wrap_pyfunction!(close_gate, m)?,))?;
+    let hooks = PyDict::new(py);
+    hooks.set_item("after_in_child", wrap_pyfunction!(reset_after_fork, m)?)?;
+    py.import("os")?.call_method("register_at_fork", (), Some(&hooks)).map(drop)
 }

@@ -8,6 +8,7 @@
 //! simulator handle behind the three testing helpers (`sim`). Core futures run on the core's
 //! runtime through `omi_push::runtime::run` (a panic there is an `internal` error). A binding file maps these to its language and nothing else.
 
+pub mod client_options;
 pub mod error;
 pub mod events;
 pub mod options;

@@ -7,20 +7,14 @@ runtime, and cancelling the awaiting task stops the work.
 
 from __future__ import annotations
 
-import sys
-from datetime import timedelta
 from types import TracebackType
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _native
-from ._records import Device, Outcome, PushTicket, Status
+from ._args import Seconds, client_options, ms, string, type_error
+from ._records import Device, Outcome, PushTicket, Status, devices, outcome, status, ticket
 
 __all__ = ["Client", "AsyncClient", "Seconds"]
-
-Seconds = Union[float, timedelta]
-"""A duration: a number of seconds (int or float) or a :class:`datetime.timedelta`."""
-
-_USER_AGENT = f"python/{sys.version_info[0]}.{sys.version_info[1]}"
 
 _Self = TypeVar("_Self", bound="_BaseClient")
 
@@ -31,13 +25,13 @@ def _nonce(value: Union[str, PushTicket]) -> str:
         return value
     if isinstance(value, PushTicket):
         return value.nonce
-    raise TypeError(f"nonce must be a str or a PushTicket, not {type(value).__name__}")
+    raise type_error("nonce", "a str or a PushTicket", value)
 
 
 class _BaseClient:
     """Configuration and lifecycle shared by :class:`Client` and :class:`AsyncClient`."""
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_client_id")
 
     def __init__(
         self,
@@ -110,11 +104,8 @@ class _BaseClient:
             ConfigError: The configuration cannot work (a ``ValueError``).
             TypeError: An argument has the wrong type.
         """
-        self._core = _native.Core(
-            base_url,
+        options: Dict[str, Any] = dict(
             client_id=client_id,
-            client_secret=client_secret,
-            access_token=access_token,
             client_auth=client_auth,
             token_url=token_url,
             scopes=scopes,
@@ -127,13 +118,19 @@ class _BaseClient:
             max_response_bytes=max_response_bytes,
             request_budget=request_budget,
             http2=http2,
-            paths=dict(paths) if paths is not None else None,
+            paths=paths,
             max_message_chars=max_message_chars,
             allow_insecure_http=allow_insecure_http,
             ca_cert_pem=ca_cert_pem,
-            user_agent=_USER_AGENT,
-            on_event=on_event,
         )
+        record = client_options(base_url, options)
+        # The secret and the token cross apart from the record, never inside its text.
+        client_secret = string("client_secret", client_secret, optional=True)
+        access_token = string("access_token", access_token, optional=True)
+        if on_event is not None and not callable(on_event):
+            raise type_error("on_event", "a callable", on_event)
+        self._core = _native.Core(record, client_secret, access_token, on_event)
+        self._client_id = client_id
 
     @property
     def base_url(self) -> str:
@@ -143,7 +140,7 @@ class _BaseClient:
     @property
     def client_id(self) -> Optional[str]:
         """The OAuth client id, or ``None`` when a static access token is used."""
-        return self._core.client_id
+        return self._client_id
 
     @property
     def closed(self) -> bool:
@@ -190,7 +187,7 @@ class Client(_BaseClient):
             NotFoundError: The user is unknown.
             OmiError: Any other failure (see the exception table).
         """
-        return [Device._of(d) for d in self._core.list_devices(user_id)]
+        return devices(self._core.list_devices(user_id, asyncio=False))
 
     def send_push(
         self,
@@ -213,11 +210,11 @@ class Client(_BaseClient):
 
         The request is never sent twice, so a failure never causes a duplicate push.
         """
-        return PushTicket(*self._core.send_push(user_id, message, device_id=device_id, nonce=nonce))
+        return ticket(self._core.send_push(user_id, message, device_id, nonce, asyncio=False))
 
     def confirmation_status(self, nonce: Union[str, PushTicket]) -> Status:
         """Reads the push's confirmation state once (no waiting)."""
-        return Status._of(self._core.confirmation_status(_nonce(nonce)))
+        return status(self._core.confirmation_status(_nonce(nonce), asyncio=False))
 
     def wait_for_confirmation(
         self,
@@ -238,7 +235,8 @@ class Client(_BaseClient):
             An :class:`Outcome`: ``confirmed``, ``rejected``, ``expired`` or ``timed_out``.
             Only failures raise.
         """
-        return Outcome._of(self._core.wait_for_confirmation(_nonce(nonce), timeout=timeout, poll_interval=poll_interval))
+        wait = (ms("timeout", timeout), ms("poll_interval", poll_interval))
+        return outcome(self._core.wait_for_confirmation(_nonce(nonce), wait, asyncio=False))
 
     def __enter__(self: _Self) -> _Self:
         return self
@@ -266,7 +264,7 @@ class AsyncClient(_BaseClient):
 
     async def list_devices(self, user_id: str) -> List[Device]:
         """Lists the devices the user enrolled for push confirmations."""
-        return [Device._of(d) for d in await self._core.list_devices(user_id, asyncio=True)]
+        return devices(await self._core.list_devices(user_id, asyncio=True))
 
     async def send_push(
         self,
@@ -277,11 +275,11 @@ class AsyncClient(_BaseClient):
         nonce: Optional[str] = None,
     ) -> PushTicket:
         """Sends a push asking the user to confirm ``message``; see :meth:`Client.send_push`."""
-        return PushTicket(*await self._core.send_push(user_id, message, device_id=device_id, nonce=nonce, asyncio=True))
+        return ticket(await self._core.send_push(user_id, message, device_id, nonce, asyncio=True))
 
     async def confirmation_status(self, nonce: Union[str, PushTicket]) -> Status:
         """Reads the push's confirmation state once (no waiting)."""
-        return Status._of(await self._core.confirmation_status(_nonce(nonce), asyncio=True))
+        return status(await self._core.confirmation_status(_nonce(nonce), asyncio=True))
 
     async def wait_for_confirmation(
         self,
@@ -295,9 +293,8 @@ class AsyncClient(_BaseClient):
         See :meth:`Client.wait_for_confirmation`. Cancelling the awaiting task stops the
         polling at once.
         """
-        return Outcome._of(
-            await self._core.wait_for_confirmation(_nonce(nonce), timeout=timeout, poll_interval=poll_interval, asyncio=True)
-        )
+        wait = (ms("timeout", timeout), ms("poll_interval", poll_interval))
+        return outcome(await self._core.wait_for_confirmation(_nonce(nonce), wait, asyncio=True))
 
     async def aclose(self) -> None:
         """Same as :meth:`close` (which does not block), for symmetry with other async

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from . import _native
+from ._args import string as _str
 from ._stepup import AsyncStepUp, StepUp
 
 __all__ = ["StepUpFlow", "AsyncStepUpFlow", "FlowResponse", "Allowed", "GuardResult", "DEFAULT_MOUNT", "DEFAULT_MESSAGE"]
@@ -62,12 +63,6 @@ def _guard(text: str) -> GuardResult:
     if "allow" in g:
         return Allowed(g["allow"]["session"])
     return FlowResponse._from(g["respond"])
-
-
-def _str(name: str, value: Any, optional: bool = False) -> Any:
-    if isinstance(value, str) or (optional and value is None):
-        return value
-    raise TypeError(f"{name} must be a str{' or None' if optional else ''}, not {type(value).__name__}")
 
 
 def _guard_args(
@@ -160,7 +155,7 @@ class StepUpFlow(_BaseFlow):
         approval for it in ``session`` (spent now, once), else the response to send. ``url``:
         the request's local URL (path and query), to come back to; ``wants_json``: an API
         client (it gets 401 JSON instead of a redirect)."""
-        return _guard(self._core.guard(_guard_args(action, user_id, session, url, wants_json)))
+        return _guard(self._core.guard(_guard_args(action, user_id, session, url, wants_json), asyncio=False))
 
     def handle(
         self,
@@ -173,7 +168,8 @@ class StepUpFlow(_BaseFlow):
     ) -> FlowResponse:
         """Answers one request to the flow's routes: ``route`` is the path below the mount
         point (``/start``, ``/wait``, ``/status``), ``params`` the query and form values."""
-        return FlowResponse._from(json.loads(self._core.handle(_request(method, route, params, user_id, session))))
+        text = self._core.handle(_request(method, route, params, user_id, session), asyncio=False)
+        return FlowResponse._from(json.loads(text))
 
 
 class AsyncStepUpFlow(_BaseFlow):
@@ -202,7 +198,7 @@ class AsyncStepUpFlow(_BaseFlow):
         self, action: str, *, user_id: Optional[str], session: Optional[str], url: str, wants_json: bool = False
     ) -> GuardResult:
         """See :meth:`StepUpFlow.guard`."""
-        return _guard(await self._core.guard_async(_guard_args(action, user_id, session, url, wants_json)))
+        return _guard(await self._core.guard(_guard_args(action, user_id, session, url, wants_json), asyncio=True))
 
     async def handle(
         self,
@@ -214,5 +210,5 @@ class AsyncStepUpFlow(_BaseFlow):
         session: Optional[str],
     ) -> FlowResponse:
         """See :meth:`StepUpFlow.handle`."""
-        text = await self._core.handle_async(_request(method, route, params, user_id, session))
+        text = await self._core.handle(_request(method, route, params, user_id, session), asyncio=True)
         return FlowResponse._from(json.loads(text))

@@ -1,7 +1,7 @@
 """The result records (:class:`Device`, :class:`PushTicket`, :class:`Status`, :class:`Outcome`):
 plain frozen dataclasses, so they pickle, hash, compare and can be built for fakes in tests.
 
-The native client hands each record over as a tuple of the core's FFI record
+The native client hands each record over as the JSON of the core's FFI record
 (``omi_push_ffi::records``): its derived flags (``is_final``, ``is_confirmed``) come from there,
 and a record built here checks its values through the same records.
 """
@@ -9,11 +9,13 @@ and a record built here checks its values through the same records.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, Literal, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 
 from . import _native
+from ._args import string, type_error
 
 __all__ = ["Device", "PushTicket", "Status", "Outcome"]
 
@@ -51,9 +53,11 @@ class Device:
         _set(self, id=id, name=name, platform=platform, created_at=created_at, last_used_at=last_used_at, _extra=pairs)
 
     @classmethod
-    def _of(cls, record: Tuple[str, Optional[str], Optional[str], Optional[str], Optional[str], Any]) -> Device:
-        extra = tuple((k, json.dumps(json.loads(v), sort_keys=True)) for k, v in record[5])
-        return _of(cls, ("id", "name", "platform", "created_at", "last_used_at", "_extra"), (*record[:5], extra))
+    def _of(cls, r: Mapping[str, Any]) -> Device:
+        # `extra`: the other fields as JSON text, as pairs or a map.
+        pairs = r["extra"].items() if isinstance(r["extra"], dict) else r["extra"]
+        extra = tuple((k, json.dumps(json.loads(v), sort_keys=True)) for k, v in pairs)
+        return _of(cls, ("id", "name", "platform", "created_at", "last_used_at"), r, _extra=extra)
 
     @property
     def extra(self) -> Dict[str, Any]:
@@ -88,7 +92,7 @@ class PushTicket:
     def parse(cls, text: str) -> PushTicket:
         """Reads a ticket back from ``str(ticket)``. Raises ``InvalidArgumentError`` (a
         ``ValueError``) when the text is not a ticket."""
-        return cls(*_native.parse_ticket(text))
+        return ticket(_native.parse_ticket(text))
 
     @property
     def sent_at(self) -> datetime:
@@ -102,7 +106,7 @@ class PushTicket:
         return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
 
     def __str__(self) -> str:
-        return _native.ticket_text(self.nonce, self.user_id, self.device_id, self.sent_at_ms, self.expires_at_ms)
+        return _native.ticket_text((self.nonce, self.user_id, self.device_id, self.sent_at_ms, self.expires_at_ms))
 
     def __reduce__(self) -> Any:
         return (PushTicket.parse, (str(self),))
@@ -124,11 +128,9 @@ class Status:
     """``True`` when no further change is expected (confirmed, rejected or expired)."""
 
     def __init__(self, state: State, raw: Optional[str] = None) -> None:
-        _set(self, **_fields(("state", "raw", "is_final"), _native.status_record(state, raw)))
-
-    @classmethod
-    def _of(cls, record: Tuple[str, str, bool]) -> Status:
-        return _of(cls, ("state", "raw", "is_final"), record)
+        state = _name("state", state, _native.STATES)
+        raw = state.upper() if string("raw", raw, optional=True) is None else raw
+        _set(self, state=state, raw=raw, is_final=_native.state_is_final(state))
 
     def __reduce__(self) -> Any:
         return (Status, (self.state, self.raw))
@@ -156,11 +158,17 @@ class Outcome:
     def __init__(
         self, kind: OutcomeKind, elapsed: float = 0.0, polls: int = 0, last_status: Optional[str] = None
     ) -> None:
-        _set(self, **_fields(_OUTCOME, _native.outcome_record(kind, elapsed, polls, last_status)))
+        kind = _name("kind", kind, _native.OUTCOMES)
+        if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float)):
+            raise type_error("elapsed", "a number of seconds", elapsed)
+        if not (math.isfinite(elapsed) and elapsed >= 0):
+            raise _native.refusal("must be a finite, non-negative number of seconds", "elapsed")
+        if isinstance(polls, bool) or not isinstance(polls, int) or not 0 <= polls < 2**32:
+            raise type_error("polls", "an int from 0 to 2**32 - 1", polls)
+        last_status = string("last_status", last_status, optional=True)
+        confirmed = kind == "confirmed"
+        _set(self, kind=kind, elapsed=float(elapsed), polls=polls, last_status=last_status, is_confirmed=confirmed)
 
-    @classmethod
-    def _of(cls, record: Tuple[str, float, int, Optional[str], bool]) -> Outcome:
-        return _of(cls, _OUTCOME, record)
 
     def __bool__(self) -> bool:
         return self.is_confirmed
@@ -192,24 +200,43 @@ class Outcome:
         return f"Outcome(kind={self.kind!r}, elapsed={self.elapsed:.3f}, polls={self.polls}, last_status={self.last_status!r})"
 
 
-_OUTCOME = ("kind", "elapsed", "polls", "last_status", "is_confirmed")
-
-
 _R = TypeVar("_R")
 
 
-def _fields(names: Tuple[str, ...], record: Tuple[Any, ...]) -> Dict[str, Any]:
-    return dict(zip(names, record))
+def _name(field: str, given: Any, names: Sequence[str]) -> Any:
+    """``given`` if it is one of the core's ``names`` (an ``InvalidArgumentError`` else)."""
+    if given not in names:
+        given_text = json.dumps(string(field, given))
+        raise _native.refusal(f"must be one of {', '.join(names)}, not {given_text}", field)
+    return given
 
 
-def _of(cls: Type[_R], names: Tuple[str, ...], record: Tuple[Any, ...]) -> _R:
-    """A record of a native tuple, without ``__init__`` (the values are the core's)."""
+def _of(cls: Type[_R], names: Tuple[str, ...], record: Mapping[str, Any], **more: Any) -> _R:
+    """A record of the core's, without ``__init__`` (the values are the core's)."""
     obj = cls.__new__(cls)
-    obj.__dict__.update(zip(names, record))
+    obj.__dict__.update({name: record[name] for name in names}, **more)
     return obj
 
 
+def devices(text: str) -> List[Device]:
+    return [Device._of(d) for d in json.loads(text)]
+
+
+def ticket(text: str) -> PushTicket:
+    r = json.loads(text)
+    return PushTicket(r["nonce"], r["user_id"], r["device_id"], r["sent_at_ms"], r["expires_at_ms"])
+
+
+def status(text: str) -> Status:
+    return _of(Status, ("state", "raw", "is_final"), json.loads(text))
+
+
+def outcome(text: str) -> Outcome:
+    r = json.loads(text)
+    return _of(Outcome, ("kind", "polls", "last_status", "is_confirmed"), r, elapsed=r["elapsed_ms"] / 1000)
+
+
 def _set(obj: object, **values: Any) -> None:
-    """Fills a frozen record (its own ``__init__`` and the native tuples only)."""
+    """Fills a frozen record (its own ``__init__`` only)."""
     for name, value in values.items():
         object.__setattr__(obj, name, value)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
 from . import _native
-from ._client import AsyncClient, Client, Seconds
+from ._args import Seconds, ms, type_error
+from ._client import AsyncClient, Client
 from ._records import Device
+from ._records import devices as _devices
 
 __all__ = ["StepUp", "AsyncStepUp", "Challenge", "Verdict", "Key"]
 
@@ -69,21 +71,12 @@ class Challenge:
         return cls(**record)
 
 
-def _ms(name: str, value: Optional[Seconds]) -> Optional[float]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, timedelta)):
-        raise TypeError(f"{name} must be a number of seconds or a datetime.timedelta, not {type(value).__name__}")
-    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
-    return seconds * 1000
-
-
 def _key(value: Any) -> bytes:
     if isinstance(value, str):
         return value.encode("utf-8")
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
-    raise TypeError(f"a step-up key must be bytes or str, not {type(value).__name__}")
+    raise type_error("a step-up key", "bytes or str", value)
 
 
 def _text(challenge: Union[str, Challenge]) -> str:
@@ -91,7 +84,7 @@ def _text(challenge: Union[str, Challenge]) -> str:
         return challenge.text
     if isinstance(challenge, str):
         return challenge
-    raise TypeError(f"challenge must be a str or a Challenge, not {type(challenge).__name__}")
+    raise type_error("challenge", "a str or a Challenge", challenge)
 
 
 class _BaseStepUp:
@@ -110,11 +103,11 @@ class _BaseStepUp:
     ) -> None:
         key_list: List[Any] = [keys] if isinstance(keys, (bytes, bytearray, memoryview, str)) else list(keys)
         if isinstance(max_unresolved, bool) or not isinstance(max_unresolved, (int, type(None))):
-            raise TypeError(f"max_unresolved must be an int, not {type(max_unresolved).__name__}")
+            raise type_error("max_unresolved", "an int", max_unresolved)
         options = {
-            "max_age_ms": _ms("max_age", max_age),
+            "max_age_ms": ms("max_age", max_age),
             "max_unresolved": max_unresolved,
-            "min_gap_ms": _ms("min_gap", min_gap),
+            "min_gap_ms": ms("min_gap", min_gap),
             "store": store,
             "store_prefix": store_prefix,
         }
@@ -170,7 +163,7 @@ class StepUp(_BaseStepUp):
 
     def devices(self, user_id: str) -> List[Device]:
         """The user's devices, for a picker; pass the chosen id (or ``None``) to :meth:`begin`."""
-        return [Device._of(d) for d in self._core.devices(user_id)]
+        return _devices(self._core.devices(user_id, asyncio=False))
 
     def begin(self, user_id: str, action: str, message: str, *, device_id: Optional[str] = None) -> Challenge:
         """Sends the push (to ``device_id``, or all the user's devices) and returns the
@@ -180,7 +173,7 @@ class StepUp(_BaseStepUp):
             ThrottledError: Too many pushes to this user; nothing was sent.
             StoreUnavailableError: The store cannot answer; nothing was sent.
         """
-        return Challenge._from_json(self._core.begin(user_id, action, message, device_id=device_id))
+        return Challenge._from_json(self._core.begin(user_id, action, message, device_id, asyncio=False))
 
     def check(self, challenge: Union[str, Challenge], user_id: str, action: str) -> Verdict:
         """One poll: ``"pending"``, ``"approved"`` (once), ``"rejected"`` or ``"expired"``.
@@ -190,7 +183,7 @@ class StepUp(_BaseStepUp):
             ChallengeMismatchError: Issued for another user or action.
             AlreadyUsedError: Approved before.
         """
-        return self._core.check(_text(challenge), user_id, action)
+        return self._core.check((_text(challenge), user_id, action), asyncio=False)
 
     def wait(
         self,
@@ -203,7 +196,8 @@ class StepUp(_BaseStepUp):
     ) -> Verdict:
         """Polls until a final verdict; ``"pending"`` when ``timeout`` passes first,
         ``"expired"`` when the challenge expires first. Same errors as :meth:`check`."""
-        return self._core.wait(_text(challenge), user_id, action, timeout=timeout, poll_interval=poll_interval)
+        wait = (ms("timeout", timeout), ms("poll_interval", poll_interval))
+        return self._core.wait((_text(challenge), user_id, action), wait, asyncio=False)
 
 
 class AsyncStepUp(_BaseStepUp):
@@ -230,15 +224,15 @@ class AsyncStepUp(_BaseStepUp):
 
     async def devices(self, user_id: str) -> List[Device]:
         """The user's devices, for a picker."""
-        return [Device._of(d) for d in await self._core.devices(user_id, asyncio=True)]
+        return _devices(await self._core.devices(user_id, asyncio=True))
 
     async def begin(self, user_id: str, action: str, message: str, *, device_id: Optional[str] = None) -> Challenge:
         """Sends the push and returns the signed challenge; see :meth:`StepUp.begin`."""
-        return Challenge._from_json(await self._core.begin(user_id, action, message, device_id=device_id, asyncio=True))
+        return Challenge._from_json(await self._core.begin(user_id, action, message, device_id, asyncio=True))
 
     async def check(self, challenge: Union[str, Challenge], user_id: str, action: str) -> Verdict:
         """One poll; see :meth:`StepUp.check`."""
-        return await self._core.check(_text(challenge), user_id, action, asyncio=True)
+        return await self._core.check((_text(challenge), user_id, action), asyncio=True)
 
     async def wait(
         self,
@@ -250,6 +244,5 @@ class AsyncStepUp(_BaseStepUp):
         poll_interval: Optional[Seconds] = None,
     ) -> Verdict:
         """Waits for a final verdict; see :meth:`StepUp.wait`."""
-        return await self._core.wait(
-            _text(challenge), user_id, action, timeout=timeout, poll_interval=poll_interval, asyncio=True
-        )
+        wait = (ms("timeout", timeout), ms("poll_interval", poll_interval))
+        return await self._core.wait((_text(challenge), user_id, action), wait, asyncio=True)

@@ -16,6 +16,7 @@ attribute (``retryable`` and ``status`` included) is the core's own value.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, Mapping, Optional, Tuple, Type
 
 __all__ = [
@@ -258,6 +259,11 @@ CLASSES: Dict[str, Type[OmiError]] = {
     )
 }
 """The class of each error kind (the core's kind names)."""
+
+
+def _from_json(text: str) -> OmiError:
+    """The exception of a core error record as JSON, as the native module hands it over."""
+    return _from_record(json.loads(text))
 
 
 def _from_record(record: Mapping[str, Any]) -> OmiError:
