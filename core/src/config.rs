@@ -556,6 +556,15 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_path_key_is_refused() {
+        let ok: std::result::Result<ClientOptions, _> =
+            serde_json::from_str(r#"{"base_url":"https://t","paths":{"devices":"/d/{userId}"}}"#);
+        assert_eq!(ok.expect("known key").paths.expect("paths").devices, "/d/{userId}");
+        let typo = serde_json::from_str::<ClientOptions>(r#"{"base_url":"https://t","paths":{"device":"/d"}}"#);
+        assert!(typo.expect_err("typo").to_string().contains("unknown field `device`"));
+    }
+
+    #[test]
     fn durations_follow_one_rule() {
         for bad in [Duration::ZERO, Duration::MAX, Duration::from_secs(86_401)] {
             assert!(creds(Config::builder("https://t")).wait_timeout(bad).build().is_err(), "{bad:?}");

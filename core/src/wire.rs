@@ -28,7 +28,7 @@ pub const DEVICE_ID: &str = "{deviceId}";
 
 /// Endpoint path templates. Every one can be overridden in the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Paths {
     /// `GET`, list devices. Confirmed.
     pub devices: String,
