@@ -1,8 +1,11 @@
 package dev.omipush
 
+import dev.omipush.ffi.checkBlockingAllowed
 import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.coroutineContext
+import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 
 /**
@@ -27,5 +30,24 @@ internal suspend inline fun <T> offNativeThreads(crossinline block: suspend () -
         withContext(Dispatchers.Default) { block() }
     } else {
         block()
+    }
+}
+
+/**
+ * Runs a suspend form on this thread: every `...Blocking` call of the client, the step-up and
+ * the flow. `Thread.interrupt()` (an executor's `shutdownNow`, `Future.cancel(true)`) stops it,
+ * its I/O included; the interrupt flag stays set and [OmiException.Cancelled] is thrown. Refused,
+ * as the core refuses it, on a thread of the native runtime (where results and events arrive),
+ * which it would otherwise deadlock.
+ */
+@JvmSynthetic
+internal fun <T> blocking(block: suspend CoroutineScope.() -> T): T {
+    native { checkBlockingAllowed() }
+    if (Thread.currentThread().isInterrupted) throw ErrorFields.cancelled("the calling thread is interrupted")
+    return try {
+        runBlocking(block = block)
+    } catch (e: InterruptedException) {
+        Thread.currentThread().interrupt()
+        throw ErrorFields.cancelled("the waiting thread was interrupted")
     }
 }

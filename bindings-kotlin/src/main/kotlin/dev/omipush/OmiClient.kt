@@ -9,7 +9,6 @@ import dev.omipush.ffi.FfiConverterTypeNativeOutcome
 import dev.omipush.ffi.FfiConverterTypeNativeStatus
 import dev.omipush.ffi.FfiConverterTypeNativeTicket
 import dev.omipush.ffi.NativeClient
-import dev.omipush.ffi.checkBlockingAllowed
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.time.Duration
@@ -20,7 +19,6 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.future.future
-import kotlinx.coroutines.runBlocking
 
 /**
  * An OMI push client: list a user's devices, send a push, read or wait for the confirmation.
@@ -155,23 +153,6 @@ class OmiClient(config: OmiConfig) : AutoCloseable {
     private fun waitBlocking(nonce: String, timeoutMs: Double?, pollIntervalMs: Double?): Outcome =
         blocking { call(FastPath.WAIT, arg(nonce, "nonce"), timeoutMs, pollIntervalMs).toPublic() }
 
-    /**
-     * Runs a suspend form on this thread: the operation is a task on the native runtime, so
-     * `Thread.interrupt()` (an executor's `shutdownNow`, `Future.cancel(true)`) stops it, its
-     * I/O included; the interrupt flag stays set and [OmiException.Cancelled] is thrown. Refused,
-     * as the core refuses it, on a thread of the native runtime (where results and events arrive).
-     */
-    private fun <T> blocking(block: suspend CoroutineScope.() -> T): T {
-        client()
-        native { checkBlockingAllowed() }
-        if (Thread.currentThread().isInterrupted) throw ErrorFields.cancelled("the waiting thread was interrupted")
-        return try {
-            runBlocking(block = block)
-        } catch (e: InterruptedException) {
-            Thread.currentThread().interrupt()
-            throw ErrorFields.cancelled("the waiting thread was interrupted")
-        }
-    }
 
     // ---- CompletableFuture -----------------------------------------------------------------
 

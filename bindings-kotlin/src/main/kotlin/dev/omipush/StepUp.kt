@@ -13,7 +13,6 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.future.future
-import kotlinx.coroutines.runBlocking
 
 /** The answer of a step-up check or wait. [APPROVED] is given once per challenge. */
 enum class Verdict { PENDING, APPROVED, REJECTED, EXPIRED }
@@ -189,20 +188,6 @@ class StepUp(client: OmiClient, keys: List<ByteArray>, options: StepUpOptions = 
         pollInterval: java.time.Duration? = null,
     ): Verdict = waitBlocking(challenge, userId, action, timeout?.toKotlinDuration(), pollInterval?.toKotlinDuration())
 
-    /**
-     * Runs a suspend form on this thread. An interrupt cancels it (the native task stops), keeps
-     * the thread's interrupt flag set and throws [OmiException.Cancelled].
-     */
-    private fun <T> blocking(block: suspend CoroutineScope.() -> T): T {
-        stepUp()
-        if (Thread.currentThread().isInterrupted) throw ErrorFields.cancelled("the calling thread is interrupted")
-        return try {
-            runBlocking(block = block)
-        } catch (e: InterruptedException) {
-            Thread.currentThread().interrupt()
-            throw ErrorFields.cancelled("the waiting thread was interrupted")
-        }
-    }
 
     // ---- CompletableFuture -----------------------------------------------------------------
 

@@ -9,7 +9,6 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.future.future
-import kotlinx.coroutines.runBlocking
 
 /**
  * A request to the step-up flow's routes, as a web framework adapter sees it. [route] is the
@@ -113,16 +112,6 @@ class StepUpFlow @JvmOverloads constructor(
     /** [handle] as a [CompletableFuture]. */
     fun handleAsync(request: FlowRequest): CompletableFuture<FlowResponse> = start { handle(request) }
 
-    private fun <T> blocking(block: suspend CoroutineScope.() -> T): T {
-        flow()
-        if (Thread.currentThread().isInterrupted) throw ErrorFields.cancelled("the calling thread is interrupted")
-        return try {
-            runBlocking(block = block)
-        } catch (e: InterruptedException) {
-            Thread.currentThread().interrupt()
-            throw ErrorFields.cancelled("the waiting thread was interrupted")
-        }
-    }
 
     private fun <T> start(block: suspend CoroutineScope.() -> T): CompletableFuture<T> {
         flow()

@@ -38,14 +38,17 @@ class InteropTest : SimulatorTest() {
     @Timeout(30)
     fun `a blocking call on a runtime thread (an event listener) is refused with Config, the core's rule`() {
         val refused = java.util.concurrent.ConcurrentLinkedQueue<Throwable?>()
+        val stepUp = StepUp(client, "an-interop-test-key-0123456789abcdef0123")
         val listener = OmiEventListener {
             if (refused.isEmpty()) {
                 refused.add(runCatching { client.listDevicesBlocking("user-1") }.exceptionOrNull())
                 refused.add(runCatching { client.waitForConfirmationBlocking("AAAAAAAAAAAAAAAAAAAAAAAA", 1.seconds) }.exceptionOrNull())
+                // The step-up's blocking forms share the one rule.
+                refused.add(runCatching { stepUp.devicesBlocking("user-1") }.exceptionOrNull())
             }
         }
-        OmiClient(sim.clientConfig().copy(eventListener = listener)).use { it.listDevicesBlocking("user-1") }
-        assertEquals(2, refused.size)
+        stepUp.use { OmiClient(sim.clientConfig().copy(eventListener = listener)).use { it.listDevicesBlocking("user-1") } }
+        assertEquals(3, refused.size)
         for (e in refused) assertTrue(e is OmiException.Config && "inside an async runtime" in e.message!!, "$e")
         // The listener's thread was not blocked: the same calls work from this one.
         assertEquals(1, client.listDevicesBlocking("user-1").size)
