@@ -29,6 +29,12 @@ impl Core {
     }
 }
 
+/// `(client_secret, access_token)`.
+type Secrets = (Option<String>, Option<String>);
+
+/// `(user_id, message, device_id, nonce)`.
+type PushArgs = (String, String, Option<String>, Option<String>);
+
 /// A wait's `(timeout_ms, poll_interval_ms)`.
 pub type WaitMs = (Option<f64>, Option<f64>);
 
@@ -39,15 +45,10 @@ pub fn wait_options(py: Python<'_>, (timeout_ms, poll_interval_ms): WaitMs) -> P
 
 #[pymethods]
 impl Core {
-    /// `options`: the core's `ClientOptions` as JSON, without the secret and the token.
+    /// `options`: the core's `ClientOptions` as JSON; the secret and the token cross apart.
     #[new]
-    fn new(
-        py: Python<'_>,
-        options: &str,
-        client_secret: Option<String>,
-        access_token: Option<String>,
-        on_event: Option<Py<PyAny>>,
-    ) -> PyResult<Core> {
+    fn new(py: Python<'_>, options: &str, secrets: Secrets, on_event: Option<Py<PyAny>>) -> PyResult<Core> {
+        let (client_secret, access_token) = secrets;
         let mut options = omi_push_ffi::client_options::from_json(options).py_err(py)?;
         options.client_secret = client_secret.map(Secret::new);
         options.access_token = access_token.map(Secret::new);
@@ -78,16 +79,8 @@ impl Core {
         run(py, asyncio, async move { client.list_devices(&user_id).await.and_then(types::devices) })
     }
 
-    fn send_push(
-        &self,
-        py: Python<'_>,
-        user_id: String,
-        message: String,
-        device_id: Option<String>,
-        nonce: Option<String>,
-        asyncio: bool,
-    ) -> PyResult<Py<PyAny>> {
-        let client = self.client(py)?;
+    fn send_push(&self, py: Python<'_>, args: PushArgs, asyncio: bool) -> PyResult<Py<PyAny>> {
+        let (client, (user_id, message, device_id, nonce)) = (self.client(py)?, args);
         let push = async move { client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await };
         run(py, asyncio, async move { push.await.map(TicketRecord::from).and_then(json) })
     }

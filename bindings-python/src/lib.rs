@@ -24,13 +24,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<flow::FlowCore>()?;
     m.add_function(wrap_pyfunction!(flow::flow_wants_json, m)?)?;
     m.add_function(wrap_pyfunction!(error::refusal, m)?)?;
-    types::register(m)?;
     m.add_function(wrap_pyfunction!(generate_nonce, m)?)?;
-    m.add_function(wrap_pyfunction!(testing::error_kinds, m)?)?;
-    m.add_function(wrap_pyfunction!(testing::client_option_names, m)?)?;
-    m.add_function(wrap_pyfunction!(testing::raise_sample_error, m)?)?;
-    m.add_function(wrap_pyfunction!(testing::sample_error_record, m)?)?;
-    Ok(())
+    types::register(m)?;
+    testing::register(m)
 }
 
 /// A fresh random nonce (24 URL-safe characters), as ``send_push`` makes when none is given.

@@ -20,23 +20,46 @@ static MAIN_THREAD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static GET_IDENT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// Runs `future` on the core's runtime. Without `asyncio`, blocks until it ends, without the
-/// GIL, and delivers what the outbox holds (the call's log records) before returning: in the
-/// main thread in slices, so that a pending signal (Ctrl-C) raises here (dropping the task
-/// then aborts it); other threads never see signals and block once (the call's deadline
-/// bounds it), so thousands of waiting threads cost nothing. With `asyncio`, returns an
-/// `asyncio.Future` of the running loop, whose thread sets the result.
-pub fn run<T, F>(py: Python<'_>, asyncio: bool, future: F) -> PyResult<Py<PyAny>>
+/// Runs `future` (its result is text: a record's JSON, a verdict) on the core's runtime.
+///
+/// With `asyncio`, returns an `asyncio.Future` of the running loop, set on the loop's thread
+/// (after the call's log records); when it is done (cancelled or set), the task is aborted.
+/// Otherwise blocks until it ends, without the GIL, and delivers what the outbox holds (the
+/// call's log records) before returning: in the main thread in slices, so that a pending signal
+/// (Ctrl-C) raises here (dropping the task then aborts it); other threads never see signals and
+/// block once (the call's deadline bounds it), so thousands of waiting threads cost nothing.
+pub fn run<F>(py: Python<'_>, asyncio: bool, future: F) -> PyResult<Py<PyAny>>
 where
-    F: Future<Output = omi_push::Result<T>> + Send + 'static,
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
+    F: Future<Output = omi_push::Result<String>> + Send + 'static,
 {
     if asyncio {
-        return into_asyncio(py, future);
+        let event_loop = GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()?;
+        let py_future = event_loop.call_method0("create_future")?;
+        let (event_loop, future_ref) = (event_loop.unbind(), py_future.clone().unbind());
+        let task = omi_push::runtime::shared().py_err(py)?.spawn(async move {
+            let result = future.await;
+            // Set on the loop's thread unless cancelled meanwhile (the call's log records first).
+            let job: Job = Box::new(move |py| {
+                let future = future_ref.bind(py);
+                if future.call_method0("done")?.is_truthy()? {
+                    return Ok(());
+                }
+                match result {
+                    Ok(text) => future.call_method1("set_result", (text,)).map(drop),
+                    Err(e) => future.call_method1("set_exception", (to_py(py, e).into_value(py),)).map(drop),
+                }
+            });
+            outbox::push(Some(event_loop), job);
+        });
+        let abort = task.abort_handle();
+        let on_done = move |_: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| abort.abort();
+        py_future.call_method1("add_done_callback", (PyCFunction::new_closure(py, None, None, on_done)?,))?;
+        return Ok(py_future.unbind());
     }
-    let mut task = omi_push::runtime::spawn(future).py_err(py)?;
     let main = MAIN_THREAD.import(py, "threading", "main_thread")?.call0()?.getattr("ident")?;
-    if !main.eq(GET_IDENT.import(py, "threading", "get_ident")?.call0()?)? {
+    let in_main = main.eq(GET_IDENT.import(py, "threading", "get_ident")?.call0()?)?;
+    let mut task = omi_push::runtime::spawn(future).py_err(py)?;
+    if !in_main {
         let joined = py.detach(move || task.join());
         outbox::flush(py)?;
         return joined.and_then(|result| result).py_err(py)?.into_py_any(py);
@@ -50,36 +73,4 @@ where
             None => py.check_signals()?,
         }
     }
-}
-
-fn into_asyncio<T, F>(py: Python<'_>, future: F) -> PyResult<Py<PyAny>>
-where
-    F: Future<Output = omi_push::Result<T>> + Send + 'static,
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
-{
-    let event_loop = GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()?;
-    let py_future = event_loop.call_method0("create_future")?;
-    let (event_loop, future_ref) = (event_loop.unbind(), py_future.clone().unbind());
-    let task = omi_push::runtime::shared().py_err(py)?.spawn(async move {
-        let result = future.await;
-        // Set on the loop's thread unless cancelled meanwhile; the call's log records were
-        // queued before it.
-        let job: Job = Box::new(move |py| {
-            let future = future_ref.bind(py);
-            if future.call_method0("done")?.is_truthy()? {
-                return Ok(());
-            }
-            match result.map(|value| value.into_py_any(py)) {
-                Ok(Ok(value)) => future.call_method1("set_result", (value,)).map(drop),
-                Ok(Err(err)) => future.call_method1("set_exception", (err.into_value(py),)).map(drop),
-                Err(e) => future.call_method1("set_exception", (to_py(py, e).into_value(py),)).map(drop),
-            }
-        });
-        outbox::push(Some(event_loop), job);
-    });
-    // Done (cancelled or settled): abort the task (aborting a finished task does nothing).
-    let abort = task.abort_handle();
-    let on_done = move |_: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| abort.abort();
-    py_future.call_method1("add_done_callback", (PyCFunction::new_closure(py, None, None, on_done)?,))?;
-    Ok(py_future.unbind())
 }

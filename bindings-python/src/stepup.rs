@@ -14,6 +14,9 @@ use crate::types::{self, json};
 /// What `check` and `wait` verify: the challenge text, and the user and action it must be for.
 type Claim = (String, String, String);
 
+/// `(user_id, action, message, device_id)`.
+type BeginArgs = (String, String, String, Option<String>);
+
 #[pyclass(frozen, module = "omi_push._native")]
 pub struct StepUpCore {
     pub(crate) inner: StepUp,
@@ -37,27 +40,19 @@ impl StepUpCore {
         run(py, asyncio, async move { s.devices(&user_id).await.and_then(types::devices) })
     }
 
-    fn begin(
-        &self,
-        py: Python<'_>,
-        user_id: String,
-        action: String,
-        message: String,
-        device_id: Option<String>,
-        asyncio: bool,
-    ) -> PyResult<Py<PyAny>> {
-        let s = self.inner.clone();
+    fn begin(&self, py: Python<'_>, args: BeginArgs, asyncio: bool) -> PyResult<Py<PyAny>> {
+        let (s, (user_id, action, message, device_id)) = (self.inner.clone(), args);
         let begin = async move { s.begin(&user_id, &action, device_id.as_deref(), &message).await };
         run(py, asyncio, async move { begin.await.map(ChallengeRecord::from).and_then(json) })
     }
 
     fn check(&self, py: Python<'_>, claim: Claim, asyncio: bool) -> PyResult<Py<PyAny>> {
         let (s, (challenge, user_id, action)) = (self.inner.clone(), claim);
-        run(py, asyncio, async move { s.check(&challenge, &user_id, &action).await.map(|v| v.as_str()) })
+        run(py, asyncio, async move { s.check(&challenge, &user_id, &action).await.map(|v| v.as_str().into()) })
     }
 
     fn wait(&self, py: Python<'_>, claim: Claim, wait: WaitMs, asyncio: bool) -> PyResult<Py<PyAny>> {
         let (s, options, (challenge, user_id, action)) = (self.inner.clone(), wait_options(py, wait)?, claim);
-        run(py, asyncio, async move { s.wait(&challenge, &user_id, &action, options).await.map(|v| v.as_str()) })
+        run(py, asyncio, async move { s.wait(&challenge, &user_id, &action, options).await.map(|v| v.as_str().into()) })
     }
 }

@@ -8,14 +8,14 @@ use crate::error;
 
 /// The error kinds of the core, in its order (`omi_push_ffi::KINDS`).
 #[pyfunction]
-pub fn error_kinds() -> Vec<&'static str> {
+fn error_kinds() -> Vec<&'static str> {
     omi_push_ffi::KINDS.to_vec()
 }
 
 /// Raises the core's sample error of `kind` through the normal conversion (the
 /// cross-language error probe).
 #[pyfunction]
-pub fn raise_sample_error(py: Python<'_>, kind: &str) -> PyResult<()> {
+fn raise_sample_error(py: Python<'_>, kind: &str) -> PyResult<()> {
     match omi_push_ffi::error::sample(kind) {
         Some(e) => Err(error::to_py(py, e)),
         None => Err(pyo3::exceptions::PyValueError::new_err(format!("no error kind {kind:?}"))),
@@ -24,7 +24,7 @@ pub fn raise_sample_error(py: Python<'_>, kind: &str) -> PyResult<()> {
 
 /// The record of the core's sample error of `kind`, as JSON.
 #[pyfunction]
-pub fn sample_error_record(kind: &str) -> PyResult<String> {
+fn sample_error_record(kind: &str) -> PyResult<String> {
     omi_push_ffi::error::sample_record(kind)
         .map(|r| r.to_json().to_string())
         .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("no error kind {kind:?}")))
@@ -33,6 +33,14 @@ pub fn sample_error_record(kind: &str) -> PyResult<String> {
 /// The core's client option names (`omi_push_ffi::options::client_option_names`), for the
 /// test that `Client(...)` offers every one.
 #[pyfunction]
-pub fn client_option_names() -> Vec<String> {
+fn client_option_names() -> Vec<String> {
     omi_push_ffi::options::client_option_names()
+}
+
+/// Adds these functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(client_option_names, m)?)?;
+    m.add_function(wrap_pyfunction!(raise_sample_error, m)?)?;
+    m.add_function(wrap_pyfunction!(sample_error_record, m)?)
 }

@@ -166,3 +166,21 @@ def test_event_loops_in_several_threads_at_once(sim: Simulator, aclient: AsyncCl
 
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(in_own_loop, range(4))) == ["confirmed"] * 4
+
+
+def test_a_result_for_a_closed_event_loop_is_dropped_and_later_calls_work(sim: Simulator, aclient: AsyncClient) -> None:
+    first = asyncio.new_event_loop()
+    ticket = first.run_until_complete(aclient.send_push("user-1", "m", device_id="dev-1"))
+    sim.approve(ticket, after=0.2)
+    pending = first.create_task(aclient.wait_for_confirmation(ticket, timeout=10))
+    first.run_until_complete(asyncio.sleep(0.05))
+    first.close()  # the wait goes on; its result finds no loop to go to
+
+    async def later() -> str:
+        await asyncio.sleep(0.5)  # the first wait's result came and was dropped
+        return (await aclient.wait_for_confirmation(ticket, timeout=10)).kind
+
+    assert run(later()) == "confirmed"
+    assert not pending.done()
+    pending._log_destroy_pending = False  # type: ignore[attr-defined]  # left pending on purpose
+

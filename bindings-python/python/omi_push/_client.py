@@ -129,7 +129,7 @@ class _BaseClient:
         access_token = string("access_token", access_token, optional=True)
         if on_event is not None and not callable(on_event):
             raise type_error("on_event", "a callable", on_event)
-        self._core = _native.Core(record, client_secret, access_token, on_event)
+        self._core = _native.Core(record, (client_secret, access_token), on_event)
         self._client_id = client_id
 
     @property
@@ -210,7 +210,7 @@ class Client(_BaseClient):
 
         The request is never sent twice, so a failure never causes a duplicate push.
         """
-        return ticket(self._core.send_push(user_id, message, device_id, nonce, asyncio=False))
+        return ticket(self._core.send_push((user_id, message, device_id, nonce), asyncio=False))
 
     def confirmation_status(self, nonce: Union[str, PushTicket]) -> Status:
         """Reads the push's confirmation state once (no waiting)."""
@@ -275,7 +275,7 @@ class AsyncClient(_BaseClient):
         nonce: Optional[str] = None,
     ) -> PushTicket:
         """Sends a push asking the user to confirm ``message``; see :meth:`Client.send_push`."""
-        return ticket(await self._core.send_push(user_id, message, device_id, nonce, asyncio=True))
+        return ticket(await self._core.send_push((user_id, message, device_id, nonce), asyncio=True))
 
     async def confirmation_status(self, nonce: Union[str, PushTicket]) -> Status:
         """Reads the push's confirmation state once (no waiting)."""

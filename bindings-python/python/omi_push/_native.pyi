@@ -7,6 +7,12 @@ _WaitMs = Tuple[Optional[float], Optional[float]]
 """timeout_ms, poll_interval_ms"""
 _Claim = Tuple[str, str, str]
 """challenge, user_id, action"""
+_Secrets = Tuple[Optional[str], Optional[str]]
+"""client_secret, access_token"""
+_PushArgs = Tuple[str, str, Optional[str], Optional[str]]
+"""user_id, message, device_id, nonce"""
+_BeginArgs = Tuple[str, str, str, Optional[str]]
+"""user_id, action, message, device_id"""
 
 __version__: str
 
@@ -35,11 +41,7 @@ class Core:
     """The native client behind ``Client`` and ``AsyncClient``."""
 
     def __init__(
-        self,
-        options: str,
-        client_secret: Optional[str],
-        access_token: Optional[str],
-        on_event: Optional[Callable[[Dict[str, Any]], object]],
+        self, options: str, secrets: _Secrets, on_event: Optional[Callable[[Dict[str, Any]], object]]
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -52,13 +54,9 @@ class Core:
     @overload
     def list_devices(self, user_id: str, *, asyncio: Literal[True]) -> Awaitable[str]: ...
     @overload
-    def send_push(
-        self, user_id: str, message: str, device_id: Optional[str], nonce: Optional[str], *, asyncio: Literal[False]
-    ) -> str: ...
+    def send_push(self, args: _PushArgs, *, asyncio: Literal[False]) -> str: ...
     @overload
-    def send_push(
-        self, user_id: str, message: str, device_id: Optional[str], nonce: Optional[str], *, asyncio: Literal[True]
-    ) -> Awaitable[str]: ...
+    def send_push(self, args: _PushArgs, *, asyncio: Literal[True]) -> Awaitable[str]: ...
     @overload
     def confirmation_status(self, nonce: str, *, asyncio: Literal[False]) -> str: ...
     @overload
@@ -78,13 +76,9 @@ class StepUpCore:
     @overload
     def devices(self, user_id: str, *, asyncio: Literal[True]) -> Awaitable[str]: ...
     @overload
-    def begin(
-        self, user_id: str, action: str, message: str, device_id: Optional[str], *, asyncio: Literal[False]
-    ) -> str: ...
+    def begin(self, args: _BeginArgs, *, asyncio: Literal[False]) -> str: ...
     @overload
-    def begin(
-        self, user_id: str, action: str, message: str, device_id: Optional[str], *, asyncio: Literal[True]
-    ) -> Awaitable[str]: ...
+    def begin(self, args: _BeginArgs, *, asyncio: Literal[True]) -> Awaitable[str]: ...
     @overload
     def check(self, claim: _Claim, *, asyncio: Literal[False]) -> _Verdict: ...
     @overload

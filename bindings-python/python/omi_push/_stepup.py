@@ -173,7 +173,7 @@ class StepUp(_BaseStepUp):
             ThrottledError: Too many pushes to this user; nothing was sent.
             StoreUnavailableError: The store cannot answer; nothing was sent.
         """
-        return Challenge._from_json(self._core.begin(user_id, action, message, device_id, asyncio=False))
+        return Challenge._from_json(self._core.begin((user_id, action, message, device_id), asyncio=False))
 
     def check(self, challenge: Union[str, Challenge], user_id: str, action: str) -> Verdict:
         """One poll: ``"pending"``, ``"approved"`` (once), ``"rejected"`` or ``"expired"``.
@@ -228,7 +228,7 @@ class AsyncStepUp(_BaseStepUp):
 
     async def begin(self, user_id: str, action: str, message: str, *, device_id: Optional[str] = None) -> Challenge:
         """Sends the push and returns the signed challenge; see :meth:`StepUp.begin`."""
-        return Challenge._from_json(await self._core.begin(user_id, action, message, device_id, asyncio=True))
+        return Challenge._from_json(await self._core.begin((user_id, action, message, device_id), asyncio=True))
 
     async def check(self, challenge: Union[str, Challenge], user_id: str, action: str) -> Verdict:
         """One poll; see :meth:`StepUp.check`."""
