@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use omi_push::{Client, ClientOptions, Config, Event, EventHook, Secret, runtime};
+use omi_push::{Client, Event, EventHook, runtime};
 
 use crate::error::NativeError;
 
@@ -42,11 +42,7 @@ impl NativeClient {
         events: Option<Arc<dyn NativeEventSink>>,
     ) -> Result<Self, NativeError> {
         crate::logging::init_from_env();
-        let mut options: ClientOptions =
-            serde_json::from_str(&options_json).map_err(|e| omi_push::Error::Config(format!("client options: {e}")))?;
-        options.client_secret = client_secret.map(Secret::new);
-        options.access_token = access_token.map(Secret::new);
-        let mut config = Config::from_options(options)?;
+        let mut config = omi_push_ffi::json::client_config(&options_json, client_secret, access_token)?;
         if let Some(sink) = events {
             config =
                 config.with_event_hook(EventHook(Arc::new(move |e: &Event| sink.on_event(e.to_json().to_string()))));

@@ -7,15 +7,11 @@
 use std::sync::Arc;
 
 use omi_push::runtime;
-use omi_push::stepup::flow::{Flow, FlowRequest};
+use omi_push::stepup::flow::Flow;
+use omi_push_ffi::json;
 
 use crate::error::NativeError;
 use crate::stepup::NativeStepUp;
-
-/// Serialising the core's records cannot fail; if it did, that is an internal error.
-fn internal(e: serde_json::Error) -> NativeError {
-    omi_push::Error::Internal(format!("flow JSON: {e}")).into()
-}
 
 #[derive(uniffi::Object)]
 pub struct NativeFlow {
@@ -47,19 +43,16 @@ impl NativeFlow {
         wants_json: bool,
     ) -> Result<String, NativeError> {
         let flow = self.inner.clone();
-        let g = runtime::run(async move {
-            Ok(flow.guard(&action, user_id.as_deref(), session.as_deref(), &url, wants_json).await)
-        })
-        .await?;
-        serde_json::to_string(&g).map_err(internal)
+        let guard = async move {
+            json::to_text(flow.guard(&action, user_id.as_deref(), session.as_deref(), &url, wants_json).await)
+        };
+        Ok(runtime::run(guard).await?)
     }
 
     /// `request_json` is the core's `FlowRequest` as JSON; the answer its `FlowResponse` as JSON.
     pub async fn handle(&self, request_json: String) -> Result<String, NativeError> {
-        let req: FlowRequest = serde_json::from_str(&request_json)
-            .map_err(|e| omi_push::Error::InvalidArgument { field: "request".into(), reason: e.to_string() })?;
-        let flow = self.inner.clone();
-        serde_json::to_string(&runtime::run(async move { Ok(flow.handle(&req).await) }).await?).map_err(internal)
+        let (flow, request) = (self.inner.clone(), json::flow_request(&request_json)?);
+        Ok(runtime::run(async move { json::to_text(flow.handle(&request).await) }).await?)
     }
 }
 

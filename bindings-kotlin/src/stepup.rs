@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use omi_push::{StepUp, runtime};
-use omi_push_ffi::{ChallengeRecord, StepUpOptions};
+use omi_push_ffi::ChallengeRecord;
 
 use crate::client::NativeClient;
 use crate::error::NativeError;
@@ -39,8 +39,7 @@ impl NativeStepUp {
     /// without the keys, which come as bytes.
     #[uniffi::constructor]
     pub fn new(client: Arc<NativeClient>, keys: Vec<Vec<u8>>, options_json: String) -> Result<Self, NativeError> {
-        let mut options: StepUpOptions = serde_json::from_str(&options_json)
-            .map_err(|e| omi_push::Error::Config(format!("step-up options: {e}")))?;
+        let mut options = omi_push_ffi::json::step_up_options(&options_json)?;
         options.keys = keys;
         Ok(NativeStepUp { inner: options.build(client.inner.clone())? })
     }

@@ -90,13 +90,11 @@ fn hub(env: &Env) -> Result<Arc<Hub>> {
     check(unsafe { sys::napi_unref_threadsafe_function(env.raw(), tsfn) })?;
     *hub.tsfn.lock().unwrap_or_else(PoisonError::into_inner) = Some(Tsfn(tsfn));
     let at_teardown = hub.clone();
-    env.add_env_cleanup_hook((), move |()| {
-        at_teardown.gone.cancel();
-        if let Some(Tsfn(tsfn)) = at_teardown.tsfn.lock().unwrap_or_else(PoisonError::into_inner).take() {
-            // SAFETY: taken under the lock every caller holds: nobody calls it after this.
-            unsafe { sys::napi_release_threadsafe_function(tsfn, sys::ThreadsafeFunctionReleaseMode::abort) };
-        }
-    })?;
+    if let Err(e) = env.add_env_cleanup_hook((), move |()| at_teardown.tear_down()) {
+        // Without the hook nobody would release it.
+        hub.tear_down();
+        return Err(e);
+    }
     HUB.with(|h| *h.borrow_mut() = Some(hub.clone()));
     Ok(hub)
 }
@@ -134,6 +132,16 @@ pub fn promise(env: &Env) -> Result<(Object<'_>, Settle)> {
 }
 
 impl Hub {
+    /// At the environment's teardown: the pending promises' tasks stop, and the threadsafe
+    /// function goes (its `finalize` gives back its hub reference).
+    fn tear_down(&self) {
+        self.gone.cancel();
+        if let Some(Tsfn(tsfn)) = self.tsfn.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            // SAFETY: taken under the lock every caller holds: nobody calls it after this.
+            unsafe { sys::napi_release_threadsafe_function(tsfn, sys::ThreadsafeFunctionReleaseMode::abort) };
+        }
+    }
+
     fn deliver(&self, deferred: Deferred, result: omi_push::Result<Value>) {
         let first = {
             let mut done = self.done.lock().unwrap_or_else(PoisonError::into_inner);

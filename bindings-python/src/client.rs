@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use omi_push::{Config, EventHook, Secret, WaitOptions};
+use omi_push::{EventHook, WaitOptions};
 use omi_push_ffi::{OutcomeRecord, StatusRecord, TicketRecord};
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -48,11 +48,7 @@ impl Core {
     /// `options`: the core's `ClientOptions` as JSON; the secret and the token cross apart.
     #[new]
     fn new(py: Python<'_>, options: &str, secrets: Secrets, on_event: Option<Py<PyAny>>) -> PyResult<Core> {
-        let (client_secret, access_token) = secrets;
-        let mut options = omi_push_ffi::client_options::from_json(options).py_err(py)?;
-        options.client_secret = client_secret.map(Secret::new);
-        options.access_token = access_token.map(Secret::new);
-        let mut config = Config::from_options(options).py_err(py)?;
+        let mut config = omi_push_ffi::json::client_config(options, secrets.0, secrets.1).py_err(py)?;
         if let Some(callback) = on_event {
             config = config.with_event_hook(event_hook(callback));
         }

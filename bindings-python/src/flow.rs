@@ -4,7 +4,7 @@
 
 use pyo3::prelude::*;
 
-use omi_push::stepup::flow::{Flow, FlowRequest};
+use omi_push::stepup::flow::Flow;
 
 use crate::error::IntoPyResult;
 use crate::runtime::run;
@@ -37,11 +37,7 @@ impl FlowCore {
 
     /// `request`: the core's `FlowRequest` (`method`, `route`, `params`, `user_id`, `session`).
     fn handle(&self, py: Python<'_>, request: &str, asyncio: bool) -> PyResult<Py<PyAny>> {
-        let flow = self.inner.clone();
-        let request = serde_json::from_str::<FlowRequest>(request).map_err(|e| omi_push::Error::InvalidArgument {
-            field: "request".into(),
-            reason: format!("not a flow request: {e}"),
-        });
+        let (flow, request) = (self.inner.clone(), omi_push_ffi::json::flow_request(request));
         run(py, asyncio, async move { json(flow.handle(&request?).await) })
     }
 }

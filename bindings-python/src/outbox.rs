@@ -12,9 +12,9 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -46,8 +46,9 @@ struct Outbox {
     /// Held for a few instructions only, never while Python code runs.
     queue: Mutex<Queue>,
     wake_forwarder: Condvar,
-    /// Held by the one thread delivering, so that jobs arrive in order.
-    delivering: Mutex<()>,
+    /// Held by the one thread delivering, so that jobs arrive in order; true once the
+    /// interpreter has begun to exit ([`close`]): the forwarder then no longer enters Python.
+    delivering: Mutex<bool>,
 }
 
 impl Outbox {
@@ -104,16 +105,22 @@ fn forward(outbox: &'static Outbox) {
             continue;
         }
         drop(q);
-        // `None` once the interpreter is exiting: nobody is left to deliver to. Signal
-        // handlers run only in the main thread, so no handler's exception is dropped here.
-        if attach_from_runtime(|py| drop(flush(py))).is_none() {
+        // A foreign thread that takes the GIL while the interpreter finalizes is ended by
+        // CPython with `pthread_exit`, whose forced unwind through Rust frames aborts the
+        // process. So the forwarder holds `delivering` from before it asks for the GIL until it
+        // has let go of it, and [`close`] (an `atexit` handler, which runs before finalization)
+        // marks the outbox closed under that lock. Signal handlers run only in the main thread,
+        // so no handler's exception is dropped here.
+        let closed = outbox.delivering.lock().unwrap_or_else(PoisonError::into_inner);
+        if *closed || Python::try_attach(|py| drop(deliver(py, outbox))).is_none() {
             return;
         }
     }
 }
 
 /// Delivers every queued job, in order (waiting without the GIL for another thread that is
-/// delivering), so that what was queued before has been delivered when it returns.
+/// delivering), so that what was queued before it was called has been delivered when it
+/// returns (what is queued meanwhile waits for the next delivery).
 ///
 /// A pending signal handler runs inside the first Python code the main thread executes, maybe
 /// `logging`'s here: its exception (Ctrl-C's `KeyboardInterrupt`, `SystemExit`) is returned,
@@ -128,6 +135,11 @@ pub fn flush(py: Python<'_>) -> PyResult<()> {
             Err(TryLockError::WouldBlock) => py.detach(|| drop(outbox.delivering.lock())),
         }
     };
+    deliver(py, outbox)
+}
+
+/// Delivers the queue; the caller holds `delivering`.
+fn deliver(py: Python<'_>, outbox: &Outbox) -> PyResult<()> {
     DELIVERING.set(true);
     // The first error that is not an `Exception` (a signal handler's) must reach the caller.
     // Other failures drop the job: `logging` and the event callbacks have reported their own
@@ -137,21 +149,24 @@ pub fn flush(py: Python<'_>) -> PyResult<()> {
         Err(e) if interrupt.is_none() && !e.is_instance_of::<PyException>(py) => interrupt = Some(e),
         _ => {}
     };
-    // Consecutive jobs for one event loop go to it in one `call_soon_threadsafe`.
-    let (mut batch_loop, mut batch) = (None, Vec::new());
-    while let Some((event_loop, job)) = pop(outbox) {
-        if !matches!((&event_loop, &batch_loop), (Some(a), Some(b)) if a.is(b)) {
-            keep(send_batch(py, batch_loop.take(), std::mem::take(&mut batch)));
-        }
-        if event_loop.is_none() {
+    let (items, dropped) = {
+        let mut q = outbox.queue();
+        q.on_loop = 0;
+        (std::mem::take(&mut q.items), std::mem::take(&mut q.dropped))
+    };
+    let mut items = items.into_iter().peekable();
+    while let Some((event_loop, job)) = items.next() {
+        let Some(event_loop) = event_loop else {
             keep(job(py));
-        } else {
-            batch_loop = event_loop;
+            continue;
+        };
+        // Consecutive jobs for one event loop go to it in one `call_soon_threadsafe`.
+        let mut batch = vec![job];
+        while let Some((_, job)) = items.next_if(|(next, _)| next.as_ref().is_some_and(|l| l.is(&event_loop))) {
             batch.push(job);
         }
+        keep(send_batch(py, event_loop, batch));
     }
-    keep(send_batch(py, batch_loop, batch));
-    let dropped = std::mem::take(&mut outbox.queue().dropped);
     if dropped > 0 {
         keep(py.import("omi_push._logging").and_then(|m| m.call_method1("dropped", (dropped, QUEUE_LIMIT))).map(drop));
     }
@@ -159,17 +174,9 @@ pub fn flush(py: Python<'_>) -> PyResult<()> {
     interrupt.map_or(Ok(()), Err)
 }
 
-fn pop(outbox: &Outbox) -> Option<(Option<Py<PyAny>>, Job)> {
-    let mut q = outbox.queue();
-    let item = q.items.pop_front()?;
-    q.on_loop -= usize::from(item.0.is_some());
-    Some(item)
-}
-
 /// Asks the event loop to run these jobs. Fails when the loop is closed (nobody waits for the
 /// results then), or with the exception of a signal handler that ran meanwhile.
-fn send_batch(py: Python<'_>, event_loop: Option<Py<PyAny>>, jobs: Vec<Job>) -> PyResult<()> {
-    let Some(event_loop) = event_loop else { return Ok(()) };
+fn send_batch(py: Python<'_>, event_loop: Py<PyAny>, jobs: Vec<Job>) -> PyResult<()> {
     let jobs = Mutex::new(jobs);
     // Runs on the loop's thread; the first error goes to asyncio's exception handler.
     let run = move |args: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| {
@@ -179,54 +186,31 @@ fn send_batch(py: Python<'_>, event_loop: Option<Py<PyAny>>, jobs: Vec<Job>) -> 
     event_loop.call_method1(py, "call_soon_threadsafe", (PyCFunction::new_closure(py, None, None, run)?,)).map(drop)
 }
 
-/// The gate of [`attach_from_runtime`]: the number of foreign threads inside Python, plus
-/// [`CLOSED`] once the interpreter has begun to exit (an atomic: no lock for `fork` to copy).
-static GATE: AtomicUsize = AtomicUsize::new(0);
-const CLOSED: usize = 1 << (usize::BITS - 1);
-
-/// Runs `f` with the GIL from a thread Python does not own (the forwarder), unless the
-/// interpreter is exiting: `None` then, and `f` does not run.
-///
-/// A foreign thread that takes the GIL while the interpreter finalizes is ended by CPython
-/// with `pthread_exit`, whose forced unwind through Rust frames aborts the process. So the
-/// gate closes at exit ([`close_gate`], an `atexit` handler, which runs before finalization)
-/// and waits for the threads already inside to leave.
-fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
-    let open = GATE.fetch_add(1, Ordering::SeqCst) & CLOSED == 0;
-    let result = if open { Python::try_attach(f) } else { None };
-    GATE.fetch_sub(1, Ordering::SeqCst);
-    result
-}
-
-/// Delivers what is queued, closes the gate and waits (without the GIL, at most 2 s) for the
-/// forwarder to leave Python. Later jobs are dropped: nobody is left to receive them.
+/// Delivers what is queued, then closes the outbox: the forwarder never enters Python again
+/// (waiting, without the GIL, for it to leave if it is delivering). Later jobs wait for a
+/// blocking call to deliver them, or are dropped: nobody may be left to receive them.
 #[pyfunction]
-fn close_gate(py: Python<'_>) -> PyResult<()> {
+fn close(py: Python<'_>) -> PyResult<()> {
     let flushed = flush(py);
-    GATE.fetch_or(CLOSED, Ordering::SeqCst);
-    py.detach(|| {
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while GATE.load(Ordering::SeqCst) & !CLOSED != 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    });
+    if let Some(outbox) = outbox() {
+        py.detach(|| *outbox.delivering.lock().unwrap_or_else(PoisonError::into_inner) = true);
+    }
     flushed
 }
 
 /// In a child after `fork` (and at module init): a fresh outbox, no lock held, no forwarder
-/// yet (the parent's is leaked); the threads counted as inside Python were the parent's.
+/// yet (the parent's is leaked).
 #[pyfunction]
 fn reset_after_fork() {
-    GATE.fetch_and(CLOSED, Ordering::SeqCst);
     OUTBOX.store(Box::into_raw(Box::<Outbox>::default()), Ordering::Release);
     DELIVERING.set(false);
 }
 
-/// `atexit` runs [`close_gate`] before the interpreter finalizes.
+/// `atexit` runs [`close`] before the interpreter finalizes.
 pub fn install(m: &Bound<'_, PyModule>) -> PyResult<()> {
     reset_after_fork();
     let py = m.py();
-    py.import("atexit")?.call_method1("register", (wrap_pyfunction!(close_gate, m)?,))?;
+    py.import("atexit")?.call_method1("register", (wrap_pyfunction!(close, m)?,))?;
     let hooks = PyDict::new(py);
     hooks.set_item("after_in_child", wrap_pyfunction!(reset_after_fork, m)?)?;
     py.import("os")?.call_method("register_at_fork", (), Some(&hooks)).map(drop)

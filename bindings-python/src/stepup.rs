@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 
 use omi_push::StepUp;
-use omi_push_ffi::{ChallengeRecord, StepUpOptions};
+use omi_push_ffi::ChallengeRecord;
 
 use crate::client::{Core, WaitMs, wait_options};
 use crate::error::IntoPyResult;
@@ -27,9 +27,7 @@ impl StepUpCore {
     /// `options_json`: the FFI `StepUpOptions` (milliseconds); `keys`: the first one signs.
     #[new]
     fn new(py: Python<'_>, core: &Core, keys: Vec<Vec<u8>>, options_json: &str) -> PyResult<StepUpCore> {
-        let options = serde_json::from_str::<StepUpOptions>(options_json)
-            .map_err(|e| omi_push::Error::Config(format!("step-up options: {e}")));
-        let mut options = options.py_err(py)?;
+        let mut options = omi_push_ffi::json::step_up_options(options_json).py_err(py)?;
         options.keys = keys;
         let client = core.client(py)?;
         Ok(StepUpCore { inner: py.detach(|| options.build(client)).py_err(py)? })

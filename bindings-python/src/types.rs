@@ -3,17 +3,13 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use serde::Serialize;
 
-use omi_push::Error;
 use omi_push_ffi::{DeviceRecord, TicketRecord, records};
 
 use crate::error::IntoPyResult;
 
 /// A record as JSON text.
-pub fn json<T: Serialize>(value: T) -> omi_push::Result<String> {
-    serde_json::to_string(&value).map_err(|e| Error::Internal(format!("record: {e}")))
-}
+pub use omi_push_ffi::json::to_text as json;
 
 pub fn devices(list: Vec<omi_push::Device>) -> omi_push::Result<String> {
     json(list.into_iter().map(DeviceRecord::from).collect::<Vec<_>>())

@@ -7,39 +7,51 @@
 //! free pages (`malloc_trim`, which releases whole free pages of every arena), and once more
 //! when the last wait of the process ends. Other allocators return memory on their own; this does nothing there.
 
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::process::{PerProcess, fresh};
 
 /// A peak of live waits under this is not a burst worth trimming after.
 const BURST: usize = 1_000;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-/// A burst was trimmed and waits were still live then: trim again when none is.
-static AGAIN_AT_ZERO: AtomicBool = AtomicBool::new(false);
+/// The live waits of one process: a forked child counts its own from zero (its parent's waits
+/// never end there).
+#[derive(Default)]
+struct Counts {
+    live: AtomicUsize,
+    peak: AtomicUsize,
+    /// A burst was trimmed and waits were still live then: trim again when none is.
+    again_at_zero: AtomicBool,
+}
 
-/// One live wait (counted until it drops).
-pub(crate) struct LiveWait(());
+static COUNTS: LazyLock<PerProcess<Counts>> = LazyLock::new(|| PerProcess::new(Counts::default(), fresh));
+
+/// One live wait (counted, in the counts of the process it started in, until it drops).
+pub(crate) struct LiveWait(&'static Counts);
 
 impl LiveWait {
     pub(crate) fn start() -> LiveWait {
-        let live = LIVE.fetch_add(1, Ordering::Relaxed) + 1;
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        LiveWait(())
+        let c = COUNTS.get();
+        let live = c.live.fetch_add(1, Ordering::Relaxed) + 1;
+        c.peak.fetch_max(live, Ordering::Relaxed);
+        LiveWait(c)
     }
 }
 
 impl Drop for LiveWait {
     fn drop(&mut self) {
-        let live = LIVE.fetch_sub(1, Ordering::Relaxed) - 1;
-        let peak = PEAK.load(Ordering::Relaxed);
+        let c = self.0;
+        let live = c.live.fetch_sub(1, Ordering::Relaxed) - 1;
+        let peak = c.peak.load(Ordering::Relaxed);
         // One thread wins the fall from this peak; the next trim needs a new burst.
         if peak >= BURST
             && live <= peak / 8
-            && PEAK.compare_exchange(peak, live, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+            && c.peak.compare_exchange(peak, live, Ordering::Relaxed, Ordering::Relaxed).is_ok()
         {
-            AGAIN_AT_ZERO.store(live > 0, Ordering::Relaxed);
+            c.again_at_zero.store(live > 0, Ordering::Relaxed);
             trim();
-        } else if live == 0 && AGAIN_AT_ZERO.swap(false, Ordering::Relaxed) {
+        } else if live == 0 && c.again_at_zero.swap(false, Ordering::Relaxed) {
             trim();
         }
     }
@@ -73,9 +85,34 @@ mod tests {
     #[test]
     fn a_burst_is_trimmed_once_when_it_falls() {
         let waits: Vec<LiveWait> = (0..BURST).map(|_| LiveWait::start()).collect();
-        assert!(PEAK.load(Ordering::Relaxed) >= BURST);
+        assert!(COUNTS.get().peak.load(Ordering::Relaxed) >= BURST);
         drop(waits);
         // The fall reset the peak to the live count then (other tests' waits included).
-        assert!(PEAK.load(Ordering::Relaxed) < BURST);
+        assert!(COUNTS.get().peak.load(Ordering::Relaxed) < BURST);
+    }
+
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn a_forked_child_counts_only_its_own_waits() {
+        let _parents: Vec<LiveWait> = (0..5).map(|_| LiveWait::start()).collect();
+        // SAFETY: the child only touches atomics and the allocator (fork-safe in glibc), then
+        // leaves with `_exit`.
+        match unsafe { libc::fork() } {
+            0 => {
+                let wait = LiveWait::start();
+                let one = COUNTS.get().live.load(Ordering::Relaxed) == 1;
+                drop(wait);
+                let none = COUNTS.get().live.load(Ordering::Relaxed) == 0;
+                // SAFETY: ends the child at once, without the parent's atexit handlers.
+                unsafe { libc::_exit(if one && none { 0 } else { 1 }) }
+            }
+            pid => {
+                assert!(pid > 0, "fork failed");
+                let mut status = 0;
+                // SAFETY: waits for the child just forked.
+                assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+                assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status}");
+            }
+        }
     }
 }

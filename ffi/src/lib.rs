@@ -4,13 +4,15 @@
 //! types, so that each binding's library links only its own FFI crate): the result records
 //! with the numbers every language can carry ([`records`]), the error record with the same
 //! fields in every language ([`error`]), the per-call wait options with the core's one
-//! duration rule ([`options`]), and (with the `sim` feature, for the testing kits only) the one
-//! simulator handle behind the three testing helpers (`sim`). Core futures run on the core's
-//! runtime through `omi_push::runtime::run` (a panic there is an `internal` error). A binding file maps these to its language and nothing else.
+//! duration rule ([`options`]), what crosses as JSON text, read and written once ([`json`]),
+//! `tracing` events as log lines ([`events`]), and (with the `sim` feature, for the testing kits
+//! only) the one simulator handle behind the three testing helpers (`sim`). Core futures run on
+//! the core's runtime through `omi_push::runtime::run` (a panic there is an `internal` error).
+//! A binding file maps these to its language and nothing else.
 
-pub mod client_options;
 pub mod error;
 pub mod events;
+pub mod json;
 pub mod options;
 pub mod records;
 #[cfg(feature = "sim")]
