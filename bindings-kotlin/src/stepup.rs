@@ -7,25 +7,10 @@
 use std::sync::Arc;
 
 use omi_push::{StepUp, runtime};
-use omi_push_ffi::ChallengeRecord;
 
 use crate::client::NativeClient;
 use crate::error::NativeError;
-use crate::types::NativeDevice;
-
-/// `omi_push_ffi::ChallengeRecord` as it is, for the JVM as `NativeChallenge` (a uniffi remote
-/// record: the compiler checks this field list against the ffi one).
-#[uniffi::remote(Record)]
-#[uniffi(name = "NativeChallenge")]
-pub struct ChallengeRecord {
-    pub text: String,
-    pub user_id: String,
-    pub action: String,
-    pub device_id: Option<String>,
-    pub nonce: String,
-    pub issued_at_ms: i64,
-    pub expires_at_ms: i64,
-}
+use crate::types::{NativeChallenge, NativeDevice};
 
 #[derive(uniffi::Object)]
 pub struct NativeStepUp {
@@ -56,7 +41,7 @@ impl NativeStepUp {
         action: String,
         device_id: Option<String>,
         message: String,
-    ) -> Result<ChallengeRecord, NativeError> {
+    ) -> Result<NativeChallenge, NativeError> {
         let s = self.inner.clone();
         let c = runtime::run(async move { s.begin(&user_id, &action, device_id.as_deref(), &message).await }).await?;
         Ok(c.into())

@@ -116,13 +116,13 @@ mod tests {
     fn only_the_named_crates_events_are_forwarded_as_lines() {
         let lines = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&lines);
-        let layer = Forward { crates: &["omi_push"], sink: move |l: LogLine| sink.lock().unwrap().push(l) };
+        let layer = Forward { crates: &["omi_push"], sink: move |l: LogLine| sink.lock().expect("lines").push(l) };
         tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
             tracing::warn!(target: "omi_push::wait", status = 503, "retrying");
             tracing::warn!(target: "omi_push_sim", "not ours");
             tracing::warn!(target: "hyper::proto", "not ours");
         });
-        let lines = lines.lock().unwrap();
+        let lines = lines.lock().expect("lines");
         assert_eq!(lines.len(), 1, "{lines:?}");
         let l = &lines[0];
         assert_eq!((l.target, l.level, l.text.as_str()), ("omi_push::wait", 30, "retrying status=503"));

@@ -20,5 +20,5 @@ pub mod sim;
 pub mod stepup;
 
 pub use error::{ErrorRecord, KINDS};
-pub use records::{DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};
-pub use stepup::{ChallengeRecord, StepUpOptions};
+pub use records::{ChallengeRecord, DeviceRecord, OutcomeRecord, StatusRecord, TicketRecord};
+pub use stepup::StepUpOptions;

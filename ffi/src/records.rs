@@ -1,19 +1,106 @@
 //! Result records in FFI shape: numbers every language carries (no unsigned 64-bit values),
 //! the derived flags (`is_final`, `is_confirmed`) computed here once.
+//!
+//! Their field lists are written once, in [`records!`]: this crate declares the plain structs
+//! with it, and the Kotlin binding declares the same types again with it as uniffi remote
+//! records (the JVM forms), so no list of fields is written twice.
 
-use omi_push::{Device, Outcome, PushTicket, State, Status};
-use serde::Serialize;
+use std::collections::HashMap;
 
-/// An enrolled device.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DeviceRecord {
-    pub id: String,
-    pub name: Option<String>,
-    pub platform: Option<String>,
-    pub created_at: Option<String>,
-    pub last_used_at: Option<String>,
-    /// Every other field the server sent, each value as JSON text.
-    pub extra: Vec<(String, String)>,
+use omi_push::{Challenge, Device, Outcome, PushTicket, State, Status};
+use serde::{Serialize, Serializer};
+
+/// Declares the records with the attributes given for each: `omi_push_ffi` derives serde's
+/// `Serialize` (the JSON that Python and Node read); the Kotlin binding describes the same
+/// types to uniffi (`#[uniffi::remote(Record)]`). `device_extra`: the attributes of
+/// `DeviceRecord::extra`.
+#[macro_export]
+macro_rules! records {
+    (
+        device: $(#[$device:meta])*;
+        device_extra: $(#[$extra:meta])*;
+        status: $(#[$status:meta])*;
+        outcome: $(#[$outcome:meta])*;
+        ticket: $(#[$ticket:meta])*;
+        challenge: $(#[$challenge:meta])*;
+    ) => {
+        /// An enrolled device.
+        $(#[$device])*
+        pub struct DeviceRecord {
+            pub id: String,
+            pub name: Option<String>,
+            pub platform: Option<String>,
+            pub created_at: Option<String>,
+            pub last_used_at: Option<String>,
+            /// Every other field the server sent, each value as JSON text.
+            $(#[$extra])*
+            pub extra: ::std::collections::HashMap<String, String>,
+        }
+
+        /// A confirmation state as last read.
+        $(#[$status])*
+        pub struct StatusRecord {
+            /// One of `STATES`: `pending`, `confirmed`, `rejected`, `expired` or `unknown`.
+            pub state: String,
+            /// The state string as the server sent it (redacted, capped).
+            pub raw: String,
+            /// True when no further change is expected.
+            pub is_final: bool,
+        }
+
+        /// How a wait ended.
+        $(#[$outcome])*
+        pub struct OutcomeRecord {
+            /// One of `OUTCOMES`: `confirmed`, `rejected`, `expired` or `timed_out`.
+            pub kind: String,
+            pub elapsed_ms: f64,
+            pub polls: u32,
+            pub last_status: Option<String>,
+            pub is_confirmed: bool,
+        }
+
+        /// A sent push, with its compact string form.
+        $(#[$ticket])*
+        pub struct TicketRecord {
+            pub nonce: String,
+            pub user_id: String,
+            pub device_id: Option<String>,
+            /// Unix milliseconds (exact in an f64 / i64 for the next 285,000 years).
+            pub sent_at_ms: i64,
+            pub expires_at_ms: Option<i64>,
+            /// `PushTicket::to_string()`.
+            pub text: String,
+        }
+
+        /// What a step-up's `begin` returns.
+        $(#[$challenge])*
+        pub struct ChallengeRecord {
+            /// The signed challenge string: safe in a cookie, a form or a URL.
+            pub text: String,
+            pub user_id: String,
+            pub action: String,
+            pub device_id: Option<String>,
+            pub nonce: String,
+            pub issued_at_ms: i64,
+            pub expires_at_ms: i64,
+        }
+    };
+}
+
+records! {
+    device: #[derive(Debug, Clone, PartialEq, Serialize)];
+    // As `[name, value]` pairs sorted by name, the same JSON however the map iterates.
+    device_extra: #[serde(serialize_with = "sorted_pairs")];
+    status: #[derive(Debug, Clone, PartialEq, Eq, Serialize)];
+    outcome: #[derive(Debug, Clone, PartialEq, Serialize)];
+    ticket: #[derive(Debug, Clone, PartialEq, Eq, Serialize)];
+    challenge: #[derive(Debug, Clone, PartialEq, Eq, Serialize)];
+}
+
+fn sorted_pairs<S: Serializer>(map: &HashMap<String, String>, s: S) -> Result<S::Ok, S::Error> {
+    let mut pairs: Vec<(&String, &String)> = map.iter().collect();
+    pairs.sort();
+    pairs.serialize(s)
 }
 
 impl From<Device> for DeviceRecord {
@@ -29,20 +116,9 @@ impl From<Device> for DeviceRecord {
     }
 }
 
-/// A confirmation state as last read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StatusRecord {
-    /// `pending`, `confirmed`, `rejected`, `expired` or `unknown`.
-    pub state: &'static str,
-    /// The state string as the server sent it (redacted, capped).
-    pub raw: String,
-    /// True when no further change is expected.
-    pub is_final: bool,
-}
-
 impl From<Status> for StatusRecord {
     fn from(s: Status) -> StatusRecord {
-        StatusRecord { state: s.state.as_str(), is_final: s.state.is_final(), raw: s.raw }
+        StatusRecord { state: s.state.as_str().into(), is_final: s.state.is_final(), raw: s.raw }
     }
 }
 
@@ -54,21 +130,10 @@ pub fn state_is_final(state: &str) -> bool {
     State::parse(state).is_final()
 }
 
-/// How a wait ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OutcomeRecord {
-    /// `confirmed`, `rejected`, `expired` or `timed_out`.
-    pub kind: &'static str,
-    pub elapsed_ms: f64,
-    pub polls: u32,
-    pub last_status: Option<String>,
-    pub is_confirmed: bool,
-}
-
 impl From<Outcome> for OutcomeRecord {
     fn from(o: Outcome) -> OutcomeRecord {
         OutcomeRecord {
-            kind: o.kind.as_str(),
+            kind: o.kind.as_str().into(),
             elapsed_ms: o.elapsed.as_secs_f64() * 1000.0,
             polls: o.polls,
             is_confirmed: o.is_confirmed(),
@@ -79,19 +144,6 @@ impl From<Outcome> for OutcomeRecord {
 
 /// The outcome kind names, in a stable order.
 pub const OUTCOMES: [&str; 4] = ["confirmed", "rejected", "expired", "timed_out"];
-
-/// A sent push, with its compact string form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TicketRecord {
-    pub nonce: String,
-    pub user_id: String,
-    pub device_id: Option<String>,
-    /// Unix milliseconds (exact in an f64 / i64 for the next 285,000 years).
-    pub sent_at_ms: i64,
-    pub expires_at_ms: Option<i64>,
-    /// `PushTicket::to_string()`.
-    pub text: String,
-}
 
 fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -128,6 +180,19 @@ impl TicketRecord {
     }
 }
 
+impl From<Challenge> for ChallengeRecord {
+    fn from(c: Challenge) -> ChallengeRecord {
+        ChallengeRecord {
+            text: c.text,
+            issued_at_ms: to_i64(c.claims.issued_at_ms),
+            expires_at_ms: to_i64(c.claims.expires_at_ms),
+            user_id: c.claims.user_id,
+            action: c.claims.action,
+            device_id: c.claims.device_id,
+            nonce: c.claims.nonce,
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +215,15 @@ mod tests {
         let r = TicketRecord::from(t.clone());
         assert_eq!(TicketRecord::parse(&r.text).expect("parse"), r);
         assert_eq!(r.to_core(), t);
+    }
+
+    #[test]
+    fn device_extra_leaves_as_pairs_sorted_by_name() {
+        let extra = [("zone", "\"eu\""), ("a", "1"), ("model", "\"x\"")];
+        let extra = extra.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let d =
+            DeviceRecord { id: "d".into(), name: None, platform: None, created_at: None, last_used_at: None, extra };
+        let json = serde_json::to_value(&d).expect("json");
+        assert_eq!(json["extra"], serde_json::json!([["a", "1"], ["model", "\"x\""], ["zone", "\"eu\""]]));
     }
 }

@@ -1,10 +1,10 @@
-//! Step-up in FFI shape: its options (one record, checked by the core's rules) and the
-//! challenge record every binding returns from `begin`.
+//! Step-up in FFI shape: its options (one record, checked by the core's rules); the challenge
+//! record every binding returns from `begin` is with the other records (`records`).
 
 use std::time::Duration;
 
-use omi_push::{Challenge, Client, StepUp, StepUpConfig, StoreConfig, Throttle};
-use serde::{Deserialize, Serialize};
+use omi_push::{Client, StepUp, StepUpConfig, StoreConfig, Throttle};
+use serde::Deserialize;
 
 /// Options of a step-up as bindings receive them (milliseconds; `store` is `memory` or a
 /// `redis://` URL). Unset fields take the core's defaults.
@@ -55,34 +55,6 @@ impl StepUpOptions {
     /// The step-up on `client`.
     pub fn build(&self, client: Client) -> omi_push::Result<StepUp> {
         StepUp::new(client, self.config()?)
-    }
-}
-
-/// What `begin` returns to a language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChallengeRecord {
-    /// The signed challenge string: safe in a cookie, a form or a URL.
-    pub text: String,
-    pub user_id: String,
-    pub action: String,
-    pub device_id: Option<String>,
-    pub nonce: String,
-    pub issued_at_ms: i64,
-    pub expires_at_ms: i64,
-}
-
-impl From<Challenge> for ChallengeRecord {
-    fn from(c: Challenge) -> ChallengeRecord {
-        let i = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        ChallengeRecord {
-            text: c.text,
-            issued_at_ms: i(c.claims.issued_at_ms),
-            expires_at_ms: i(c.claims.expires_at_ms),
-            user_id: c.claims.user_id,
-            action: c.claims.action,
-            device_id: c.claims.device_id,
-            nonce: c.claims.nonce,
-        }
     }
 }
 
