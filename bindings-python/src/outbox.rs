@@ -46,9 +46,11 @@ struct Outbox {
     /// Held for a few instructions only, never while Python code runs.
     queue: Mutex<Queue>,
     wake_forwarder: Condvar,
-    /// Held by the one thread delivering, so that jobs arrive in order; true once the
-    /// interpreter has begun to exit ([`close`]): the forwarder then no longer enters Python.
-    delivering: Mutex<bool>,
+    /// Held by the one thread delivering, so that jobs arrive in order.
+    delivering: Mutex<()>,
+    /// Held by the forwarder from before it asks for the GIL until it has let go of it; true
+    /// once the interpreter has begun to exit ([`close`]): the forwarder never enters Python then.
+    entering: Mutex<bool>,
 }
 
 impl Outbox {
@@ -107,12 +109,15 @@ fn forward(outbox: &'static Outbox) {
         drop(q);
         // A foreign thread that takes the GIL while the interpreter finalizes is ended by
         // CPython with `pthread_exit`, whose forced unwind through Rust frames aborts the
-        // process. So the forwarder holds `delivering` from before it asks for the GIL until it
-        // has let go of it, and [`close`] (an `atexit` handler, which runs before finalization)
-        // marks the outbox closed under that lock. Signal handlers run only in the main thread,
-        // so no handler's exception is dropped here.
-        let closed = outbox.delivering.lock().unwrap_or_else(PoisonError::into_inner);
-        if *closed || Python::try_attach(|py| drop(deliver(py, outbox))).is_none() {
+        // process: hence `entering`, which [`close`] (an `atexit` handler, run before
+        // finalization) sets. Signal handlers run only in the main thread, so no handler's
+        // exception is dropped here.
+        let closed = outbox.entering.lock().unwrap_or_else(PoisonError::into_inner);
+        if *closed {
+            return;
+        }
+        // A blocking call may have delivered everything meanwhile: no GIL is needed then.
+        if !outbox.queue().items.is_empty() && Python::try_attach(|py| drop(flush(py))).is_none() {
             return;
         }
     }
@@ -135,11 +140,6 @@ pub fn flush(py: Python<'_>) -> PyResult<()> {
             Err(TryLockError::WouldBlock) => py.detach(|| drop(outbox.delivering.lock())),
         }
     };
-    deliver(py, outbox)
-}
-
-/// Delivers the queue; the caller holds `delivering`.
-fn deliver(py: Python<'_>, outbox: &Outbox) -> PyResult<()> {
     DELIVERING.set(true);
     // The first error that is not an `Exception` (a signal handler's) must reach the caller.
     // Other failures drop the job: `logging` and the event callbacks have reported their own
@@ -193,7 +193,7 @@ fn send_batch(py: Python<'_>, event_loop: Py<PyAny>, jobs: Vec<Job>) -> PyResult
 fn close(py: Python<'_>) -> PyResult<()> {
     let flushed = flush(py);
     if let Some(outbox) = outbox() {
-        py.detach(|| *outbox.delivering.lock().unwrap_or_else(PoisonError::into_inner) = true);
+        py.detach(|| *outbox.entering.lock().unwrap_or_else(PoisonError::into_inner) = true);
     }
     flushed
 }
