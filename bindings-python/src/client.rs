@@ -1,7 +1,7 @@
 //! `_native.Core`: one core client, behind `omi_push.Client` and `AsyncClient` (_client.py,
 //! which checks the arguments' types).
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use omi_push::{EventHook, WaitOptions};
 use omi_push_ffi::{OutcomeRecord, StatusRecord, TicketRecord};
@@ -15,18 +15,11 @@ use crate::types::{self, json, loads};
 
 #[pyclass(frozen, module = "omi_push._native")]
 pub struct Core {
-    inner: Mutex<Option<omi_push::Client>>,
+    /// The core client (cheap to clone; the step-ups built on it share it).
+    pub(crate) client: omi_push::Client,
     /// As normalised by the client.
     #[pyo3(get)]
     base_url: String,
-}
-
-impl Core {
-    /// The core client (a `ConfigError` once closed).
-    pub fn client(&self, py: Python<'_>) -> PyResult<omi_push::Client> {
-        let client = self.inner.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        client.ok_or(omi_push::Error::Config("this client is closed".into())).py_err(py)
-    }
 }
 
 /// `(client_secret, access_token)`.
@@ -53,42 +46,41 @@ impl Core {
             config = config.with_event_hook(event_hook(callback));
         }
         let client = py.detach(|| omi_push::Client::new(config)).py_err(py)?;
-        Ok(Core { base_url: client.config().base_url().to_string(), inner: Mutex::new(Some(client)) })
+        Ok(Core { base_url: client.config().base_url().to_string(), client })
     }
 
     #[getter]
     fn closed(&self) -> bool {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).is_none()
+        self.client.is_closed()
     }
 
-    /// The core's ``close``, then this object's share of the pool and the token cache goes.
-    fn close(&self, py: Python<'_>) {
-        let taken = self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
-        py.detach(move || drop(taken.inspect(omi_push::Client::close)));
+    /// The core's ``close``: waits in flight end, later calls fail with a ``ConfigError``.
+    fn close(&self) {
+        self.client.close();
     }
 
     // Each call blocks (the GIL released) or, with `asyncio`, returns an asyncio future; the
     // result is the FFI record as JSON.
 
     fn list_devices(&self, py: Python<'_>, user_id: String, asyncio: bool) -> PyResult<Py<PyAny>> {
-        let client = self.client(py)?;
+        let client = self.client.clone();
         run(py, asyncio, async move { client.list_devices(&user_id).await.and_then(types::devices) })
     }
 
     fn send_push(&self, py: Python<'_>, args: PushArgs, asyncio: bool) -> PyResult<Py<PyAny>> {
-        let (client, (user_id, message, device_id, nonce)) = (self.client(py)?, args);
+        let (client, (user_id, message, device_id, nonce)) = (self.client.clone(), args);
         let push = async move { client.send_push(&user_id, device_id.as_deref(), &message, nonce.as_deref()).await };
         run(py, asyncio, async move { push.await.map(TicketRecord::from).and_then(json) })
     }
 
     fn confirmation_status(&self, py: Python<'_>, nonce: String, asyncio: bool) -> PyResult<Py<PyAny>> {
-        let client = self.client(py)?;
+        let client = self.client.clone();
         run(py, asyncio, async move { client.confirmation_status(&nonce).await.map(StatusRecord::from).and_then(json) })
     }
 
     fn wait_for_confirmation(&self, py: Python<'_>, nonce: String, wait: WaitMs, asyncio: bool) -> PyResult<Py<PyAny>> {
         let options = wait_options(py, wait)?;
-        let client = self.client(py)?;
+        let client = self.client.clone();
         let wait = async move { client.wait_for_confirmation(&nonce, options).await };
         run(py, asyncio, async move { wait.await.map(OutcomeRecord::from).and_then(json) })
     }

@@ -29,7 +29,7 @@ impl StepUpCore {
     fn new(py: Python<'_>, core: &Core, keys: Vec<Vec<u8>>, options_json: &str) -> PyResult<StepUpCore> {
         let mut options = omi_push_ffi::json::step_up_options(options_json).py_err(py)?;
         options.keys = keys;
-        let client = core.client(py)?;
+        let client = core.client.clone();
         Ok(StepUpCore { inner: py.detach(|| options.build(client)).py_err(py)? })
     }
 

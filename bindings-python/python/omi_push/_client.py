@@ -153,8 +153,8 @@ class _BaseClient:
         Waits in flight (``wait_for_confirmation``, in any thread or event loop) end at once
         with :class:`CancelledError`; other calls already running finish normally; later
         calls raise :class:`ConfigError`. Use it at shutdown to stop waits that other threads
-        are blocked in. Releases the connection pool and the token cache once no call uses
-        them. Closing twice is fine.
+        are blocked in. The connection pool and the token cache go with the client object
+        (once nothing refers to it and no call uses them). Closing twice is fine.
         """
         self._core.close()
 
