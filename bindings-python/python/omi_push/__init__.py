@@ -30,26 +30,8 @@ from ._client import AsyncClient, Client, Seconds
 from ._stepup import AsyncStepUp, Challenge, Key, StepUp, Verdict
 from ._flow import Allowed, AsyncStepUpFlow, FlowResponse, StepUpFlow
 from ._flow import GuardResult as GuardResult  # a type alias: Allowed | FlowResponse
-from .errors import (
-    AlreadyUsedError,
-    AuthenticationError,
-    ChallengeMismatchError,
-    InternalError,
-    InvalidChallengeError,
-    StoreUnavailableError,
-    ThrottledError,
-    CancelledError,
-    ConfigError,
-    InvalidArgumentError,
-    NotFoundError,
-    OmiError,
-    PermissionDeniedError,
-    ProtocolError,
-    RateLimitedError,
-    RequestTimeoutError,
-    ServerError,
-    TransportError,
-)
+from . import errors as _errors
+from .errors import *  # noqa: F403 (every exception class: errors.__all__)
 
 __all__ = [
     "__version__",
@@ -70,22 +52,5 @@ __all__ = [
     "FlowResponse",
     "Allowed",
     "generate_nonce",
-    "OmiError",
-    "InvalidArgumentError",
-    "ConfigError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "RateLimitedError",
-    "ServerError",
-    "TransportError",
-    "RequestTimeoutError",
-    "ProtocolError",
-    "CancelledError",
-    "InternalError",
-    "InvalidChallengeError",
-    "ChallengeMismatchError",
-    "AlreadyUsedError",
-    "ThrottledError",
-    "StoreUnavailableError",
 ]
+__all__ += _errors.__all__

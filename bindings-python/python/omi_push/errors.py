@@ -237,28 +237,9 @@ class StoreUnavailableError(OmiError):
     kind = "store_unavailable"
 
 
-CLASSES: Dict[str, Type[OmiError]] = {
-    cls.kind: cls
-    for cls in (
-        InvalidArgumentError,
-        ConfigError,
-        AuthenticationError,
-        PermissionDeniedError,
-        NotFoundError,
-        RateLimitedError,
-        ServerError,
-        TransportError,
-        ProtocolError,
-        CancelledError,
-        InternalError,
-        InvalidChallengeError,
-        ChallengeMismatchError,
-        AlreadyUsedError,
-        ThrottledError,
-        StoreUnavailableError,
-    )
-}
-"""The class of each error kind (the core's kind names)."""
+CLASSES: Dict[str, Type[OmiError]] = {cls.kind: cls for cls in OmiError.__subclasses__()}
+"""The class of each error kind (the core's kind names): the direct subclasses of :class:`OmiError`,
+in the order of definition (``RequestTimeoutError`` is the ``transport`` kind with ``timeout``)."""
 
 
 def _from_json(text: str) -> OmiError:
