@@ -64,10 +64,10 @@ impl<S: Subscriber, F: Fn(LogLine) + Send + Sync + 'static> Layer<S> for Forward
     }
 }
 
-/// Installs, as this library's global subscriber, a [`Forward`] layer: false if one was there
+/// Installs, as this library's global subscriber, a [`Forward`] layer, unless one is there
 /// already (it stays; the subscriber survives `fork`).
-pub fn forward(crates: &'static [&'static str], sink: impl Fn(LogLine) + Send + Sync + 'static) -> bool {
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Forward { crates, sink })).is_ok()
+pub fn forward(crates: &'static [&'static str], sink: impl Fn(LogLine) + Send + Sync + 'static) {
+    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Forward { crates, sink }));
 }
 
 /// The level as Python's `logging` numbers it (`TRACE` below `DEBUG`: 5).
